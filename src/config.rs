@@ -1,0 +1,330 @@
+//! Typed configuration from the environment plus an optional TOML file, validated at start.
+//!
+//! Every setting is named `STYK_*`. The file (`STYK_CONFIG=path`) uses the same names in lower case
+//! without the prefix (`database_url = "…"`); the environment wins over the file. A bad value fails
+//! start-up with one line naming the setting; an unknown `STYK_*` name is an error too, because a
+//! misspelt setting that is silently ignored is worse than one that stops the server.
+use secrecy::{ExposeSecret, SecretString};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The settings an operator can give, with what each one means. README.md lists the same table.
+pub const SETTINGS: &[(&str, &str)] = &[
+    ("STYK_CONFIG", "path of an optional TOML file with the settings below"),
+    ("STYK_ADDR", "listen address (default 127.0.0.1:3000)"),
+    ("STYK_DATA_DIR", "folder for the embedded database and local files (default data/)"),
+    ("STYK_DATABASE_URL", "sqlite://… or postgres://… (default: SQLite file in STYK_DATA_DIR)"),
+    ("STYK_PUBLIC_URL", "the address customers reach, used for links and the origin check"),
+    ("STYK_DEMO", "1 to load demo data into an empty database and print demo sign-ins"),
+    ("STYK_SITE_ROOT", "folder with the built front end (default target/site)"),
+    ("STYK_LOG", "log filter, e.g. debug or styk=debug,sqlx=warn (default info,sqlx=error)"),
+    ("STYK_LOG_FORMAT", "text or json (default text)"),
+    ("STYK_REQUEST_TIMEOUT", "seconds before a request is answered 503 (default 30)"),
+    ("STYK_BODY_LIMIT", "largest request body in bytes (default 1048576)"),
+    ("STYK_SHUTDOWN_GRACE", "seconds in-flight requests get on shutdown (default 8)"),
+    ("STYK_DB_MAX_CONNECTIONS", "database pool size (default 16)"),
+];
+
+/// sqlx reports every statement over a second at WARN with its full text, which for the bulk
+/// inserts of the demo loader is pages of placeholders; its errors still show.
+const DEFAULT_LOG_FILTER: &str = "info,sqlx=error";
+
+/// Variables the test harness reads; they share the prefix but are not server settings.
+const TEST_HARNESS_PREFIX: &str = "STYK_TEST_";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub setting: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.setting, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn bad(setting: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { setting: setting.to_string(), problem: problem.into() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A database URL whose password never reaches a log line: `Debug` and `Display` show it redacted.
+#[derive(Clone)]
+pub struct DatabaseUrl {
+    url: SecretString,
+    backend: Backend,
+    redacted: String,
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        let scheme = raw.split_once(':').map(|(s, _)| s).unwrap_or("");
+        let backend = match scheme {
+            "sqlite" => Backend::Sqlite,
+            "postgres" | "postgresql" => Backend::Postgres,
+            "" => return Err("not a URL; expected sqlite://path or postgres://host/database".into()),
+            other => return Err(format!("unknown database backend `{other}`; use sqlite or postgres")),
+        };
+        let redacted = match backend {
+            Backend::Sqlite => {
+                if raw.trim_start_matches("sqlite:").trim_start_matches("//").is_empty() {
+                    return Err("no file given; expected sqlite://path/to/file.db".into());
+                }
+                raw.to_string()
+            }
+            Backend::Postgres => {
+                let mut parsed = url::Url::parse(raw).map_err(|e| format!("malformed PostgreSQL URL ({e})"))?;
+                if parsed.host_str().unwrap_or("").is_empty() {
+                    return Err("malformed PostgreSQL URL (no host)".into());
+                }
+                if parsed.password().is_some() {
+                    let _ = parsed.set_password(Some("***"));
+                }
+                parsed.to_string()
+            }
+        };
+        Ok(DatabaseUrl { url: SecretString::from(raw.to_string()), backend, redacted })
+    }
+
+    pub fn sqlite_file(path: &std::path::Path) -> Self {
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        DatabaseUrl { redacted: url.clone(), url: SecretString::from(url), backend: Backend::Sqlite }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The full URL, password included: for the database driver only.
+    pub fn expose(&self) -> &str {
+        self.url.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted)
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+    /// Scheme, host and port customers use, without a trailing slash.
+    pub public_url: String,
+    pub demo: bool,
+    pub site_root: PathBuf,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    pub request_timeout: Duration,
+    pub body_limit: usize,
+    pub shutdown_grace: Duration,
+    pub db_max_connections: u32,
+}
+
+impl Config {
+    /// Reads the process environment (and the file it names).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// Builds the configuration from `STYK_*` variables; other variables are ignored.
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
+        let env: BTreeMap<String, String> =
+            vars.into_iter().filter(|(k, _)| k.starts_with("STYK_") && !k.starts_with(TEST_HARNESS_PREFIX)).collect();
+        for name in env.keys() {
+            if !SETTINGS.iter().any(|(known, _)| known == name) {
+                return Err(bad(name, "unknown setting (see README.md for the list)"));
+            }
+        }
+        if let Some(path) = env.get("STYK_CONFIG").filter(|p| !p.trim().is_empty()) {
+            values.extend(read_file(path)?);
+        }
+        values.extend(env);
+        Self::from_values(&values)
+    }
+
+    fn from_values(values: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| values.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let addr: SocketAddr = match get("STYK_ADDR") {
+            Some(v) => {
+                v.parse().map_err(|_| bad("STYK_ADDR", format!("`{v}` is not an address like 127.0.0.1:3000")))?
+            }
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+        };
+        let data_dir = PathBuf::from(get("STYK_DATA_DIR").unwrap_or("data"));
+        let database_url = match get("STYK_DATABASE_URL") {
+            Some(v) => DatabaseUrl::parse(v).map_err(|problem| bad("STYK_DATABASE_URL", problem))?,
+            None => DatabaseUrl::sqlite_file(&data_dir.join("styk.db")),
+        };
+        let public_url = match get("STYK_PUBLIC_URL") {
+            Some(v) => {
+                let parsed = url::Url::parse(v)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+                    .ok_or_else(|| bad("STYK_PUBLIC_URL", format!("`{v}` is not an http(s) address")))?;
+                parsed.origin().ascii_serialization()
+            }
+            None => format!("http://{addr}"),
+        };
+        let demo = match get("STYK_DEMO") {
+            None | Some("0") | Some("false") | Some("no") => false,
+            Some("1") | Some("true") | Some("yes") => true,
+            Some(v) => return Err(bad("STYK_DEMO", format!("`{v}` is not 1 or 0"))),
+        };
+        let log_format = match get("STYK_LOG_FORMAT") {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(v) => return Err(bad("STYK_LOG_FORMAT", format!("`{v}` is not text or json"))),
+        };
+        let number = |name: &str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(|| bad(name, format!("`{v}` is not a whole number from {min} to {max}"))),
+            }
+        };
+        Ok(Config {
+            addr,
+            data_dir,
+            database_url,
+            public_url,
+            demo,
+            site_root: PathBuf::from(get("STYK_SITE_ROOT").unwrap_or("target/site")),
+            log_filter: get("STYK_LOG").unwrap_or(DEFAULT_LOG_FILTER).to_string(),
+            log_format,
+            request_timeout: Duration::from_secs(number("STYK_REQUEST_TIMEOUT", 30, 1, 3600)?),
+            body_limit: number("STYK_BODY_LIMIT", 1024 * 1024, 1024, 1 << 30)? as usize,
+            shutdown_grace: Duration::from_secs(number("STYK_SHUTDOWN_GRACE", 8, 0, 600)?),
+            db_max_connections: number("STYK_DB_MAX_CONNECTIONS", 16, 1, 1000)? as u32,
+        })
+    }
+}
+
+fn read_file(path: &str) -> Result<BTreeMap<String, String>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| bad("STYK_CONFIG", format!("cannot read `{path}` ({e})")))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| bad("STYK_CONFIG", format!("`{path}` is not valid TOML ({})", e.message())))?;
+    let mut values = BTreeMap::new();
+    for (key, value) in table {
+        let name = format!("STYK_{}", key.to_ascii_uppercase());
+        if name == "STYK_CONFIG" || !SETTINGS.iter().any(|(known, _)| *known == name) {
+            return Err(bad("STYK_CONFIG", format!("`{key}` in `{path}` is not a setting")));
+        }
+        let text = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => if b { "1" } else { "0" }.to_string(),
+            _ => return Err(bad("STYK_CONFIG", format!("`{key}` in `{path}` must be a string, number or boolean"))),
+        };
+        values.insert(name, text);
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_under_data() {
+        let config = Config::from_vars(vars(&[("PATH", "/bin")])).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.database_url.backend(), Backend::Sqlite);
+        assert!(config.database_url.expose().contains("data/styk.db"));
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert!(!config.demo);
+    }
+
+    #[test]
+    fn bad_values_name_their_setting() {
+        for (name, value) in [
+            ("STYK_ADDR", "localhost"),
+            ("STYK_DATABASE_URL", "mysql://x/y"),
+            ("STYK_DATABASE_URL", "postgres://"),
+            ("STYK_DATABASE_URL", "nonsense"),
+            ("STYK_DEMO", "maybe"),
+            ("STYK_BODY_LIMIT", "-5"),
+            ("STYK_PUBLIC_URL", "ftp://x"),
+            ("STYK_NOPE", "1"),
+        ] {
+            let err = Config::from_vars(vars(&[(name, value)])).unwrap_err();
+            assert_eq!(err.setting, name, "{err}");
+        }
+    }
+
+    #[test]
+    fn test_harness_variables_are_not_settings() {
+        assert!(Config::from_vars(vars(&[("STYK_TEST_DATABASE_URL", "postgres://x/y")])).is_ok());
+    }
+
+    #[test]
+    fn database_password_never_shows() {
+        let url = DatabaseUrl::parse("postgres://styk:hunter2@db.internal:5432/styk").unwrap();
+        assert_eq!(url.backend(), Backend::Postgres);
+        assert!(!format!("{url} {url:?}").contains("hunter2"));
+        assert!(url.expose().contains("hunter2"));
+        let config = Config::from_vars(vars(&[("STYK_DATABASE_URL", "postgres://styk:hunter2@db/styk")])).unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn file_values_yield_to_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("styk.toml");
+        std::fs::write(&path, "addr = \"127.0.0.1:4000\"\ndemo = true\nbody_limit = 2048\n").unwrap();
+        let config =
+            Config::from_vars(vars(&[("STYK_CONFIG", path.to_str().unwrap()), ("STYK_ADDR", "127.0.0.1:5000")]))
+                .unwrap();
+        assert_eq!(config.addr.port(), 5000);
+        assert!(config.demo);
+        assert_eq!(config.body_limit, 2048);
+        std::fs::write(&path, "colour = \"red\"\n").unwrap();
+        let err = Config::from_vars(vars(&[("STYK_CONFIG", path.to_str().unwrap())])).unwrap_err();
+        assert_eq!(err.setting, "STYK_CONFIG");
+    }
+}

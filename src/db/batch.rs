@@ -1,0 +1,54 @@
+//! Multi-row inserts for bulk loads (the demo generator writes millions of rows for benchmarks).
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments};
+
+/// One value of a row in a bulk insert.
+#[derive(Debug, Clone)]
+pub enum Val {
+    Text(String),
+    Int(i64),
+    NullText,
+    NullInt,
+}
+
+/// Both backends cap bound parameters per statement (SQLite at 32,766, PostgreSQL at 65,535).
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts `rows` into `table` in as few statements as the parameter limit allows.
+pub async fn insert_rows(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+) -> Result<(), sqlx::Error> {
+    let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_statement).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut args = AnyArguments::default();
+        let mut n = 0;
+        for (r, row) in chunk.into_iter().enumerate() {
+            debug_assert_eq!(row.len(), columns.len());
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for (c, value) in row.into_iter().enumerate() {
+                n += 1;
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&n.to_string());
+                let bound = match value {
+                    Val::Text(s) => args.add(s),
+                    Val::Int(i) => args.add(i),
+                    Val::NullText => args.add(Option::<String>::None),
+                    Val::NullInt => args.add(Option::<i64>::None),
+                };
+                bound.map_err(sqlx::Error::Encode)?;
+            }
+            sql.push(')');
+        }
+        sqlx::query_with(&sql, args).execute(&mut **tx).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! Database access: one `AnyPool` whose backend (SQLite or PostgreSQL) is chosen by the URL.
+//!
+//! Queries use `$1` placeholders, text ids, integer minor units and integer epoch milliseconds,
+//! the subset both backends (and sqlx's `Any` driver) agree on. Every query is covered by tests
+//! that run on both backends.
+pub mod batch;
+pub mod ids;
+
+use crate::config::{Backend, Config, DatabaseUrl};
+use sqlx::any::{AnyPoolOptions, AnyQueryResult};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot prepare the data folder {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("cannot connect to the database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Query(#[from] sqlx::Error),
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The shared database handle: cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects with the pool settings from `config`, creating the SQLite file and its folder
+    /// when needed.
+    pub async fn connect(config: &Config) -> Result<Self, DbError> {
+        Self::connect_url(&config.database_url, config.db_max_connections).await
+    }
+
+    pub async fn connect_url(url: &DatabaseUrl, max_connections: u32) -> Result<Self, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = url.backend();
+        let mut options =
+            AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            ensure_sqlite_folder(url.expose())?;
+            // Per-connection settings: durability (FULL: an acknowledged write survives power
+            // loss), integrity (foreign keys are off by default in SQLite) and waiting instead of
+            // failing with "database is locked" when another connection writes.
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool =
+            options.connect(url.expose()).await.map_err(|source| DbError::Connect { url: url.to_string(), source })?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies the migrations of this backend's folder.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later can fail with
+    /// "database is locked" instead of waiting for the busy timeout.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// A round trip to the database, for `/health`.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_: AnyQueryResult| ())
+    }
+
+    pub async fn is_empty(&self) -> Result<bool, sqlx::Error> {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customer_accounts").fetch_one(&self.pool).await?;
+        Ok(count == 0)
+    }
+}
+
+/// Milliseconds since the Unix epoch, UTC: how every timestamp is stored.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|source| DbError::DataDir { path: parent.display().to_string(), source })?;
+    }
+    Ok(())
+}

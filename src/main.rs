@@ -1,0 +1,113 @@
+//! The `styk` binary: serves the portal, applies migrations, or loads demo data.
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use styk::config::Config;
+use styk::db::Db;
+use styk::demo::{self, DemoOptions};
+use styk::server::{shutdown, telemetry, Server};
+
+#[derive(Parser)]
+#[command(name = "styk", version, about = "Styk customer portal. Settings come from STYK_* variables (see README.md).")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load generated demo data into an empty database (sized for demos or benchmarks).
+    Demo {
+        #[arg(long, default_value_t = 12)]
+        accounts: usize,
+        #[arg(long, default_value_t = 24)]
+        orders_per_account: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// The generator's today (YYYY-MM-DD); dates in the data lie before it.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("styk: configuration error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("styk: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::Demo { accounts, orders_per_account, seed, today } => {
+                let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+                load_demo(config, DemoOptions { accounts, orders_per_account, seed, today }).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("styk: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let demo = config.demo;
+    let backend = config.database_url.backend().name();
+    let server = Server::build(config).await.map_err(|e| format!("cannot start: {e}"))?;
+    let url = server.state().config.public_url.clone();
+    tracing::info!(%url, backend, "serving");
+    println!("Styk is serving {url} (database: {backend})");
+    if demo {
+        println!("Demo sign-ins (password {}):", demo::DEMO_PASSWORD);
+        for sign_in in demo::DEMO_SIGN_INS {
+            println!("  {:<26} {}", sign_in.email, sign_in.who);
+        }
+    }
+    server.run_until(shutdown::signal()).await.map_err(|e| format!("server stopped: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    let db = Db::connect(&config).await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
+    db.migrate().await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
+    println!("migrations applied ({})", db.backend.name());
+    Ok(())
+}
+
+async fn load_demo(config: Config, options: DemoOptions) -> Result<(), String> {
+    let db = Db::connect(&config).await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
+    db.migrate().await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
+    let started = std::time::Instant::now();
+    let summary = demo::generate(&db, &options).await.map_err(|e| format!("demo data: {e}"))?;
+    println!(
+        "loaded {} accounts, {} members, {} orders, {} invoices, {} products, {} staff in {:.1} s",
+        summary.accounts,
+        summary.members,
+        summary.orders,
+        summary.invoices,
+        summary.products,
+        summary.staff,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! Error responses made by the layers rather than by a page: panics, timeouts, refused cross-site
+//! requests and oversize bodies. A browser gets a translated page; a server-function caller gets
+//! the wire form of `AppError`. Neither ever sees the cause, which is logged with the request id.
+use crate::error::AppError;
+use crate::i18n::{td_string, Locale};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
+use leptos_i18n::Locale as _;
+use std::panic::AssertUnwindSafe;
+
+use super::language::LOCALE_COOKIE;
+
+/// The visitor's language outside the reactive system: the cookie, then `Accept-Language`.
+pub fn locale_from_headers(headers: &HeaderMap) -> Locale {
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LOCALE_COOKIE)
+        .and_then(|(_, value)| Locale::get_all().iter().find(|l| l.as_str() == value).copied());
+    if let Some(locale) = from_cookie {
+        return locale;
+    }
+    let accepted: Vec<String> = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(',')
+                .filter_map(|part| part.split(';').next())
+                .map(|tag| tag.trim().to_string())
+                .filter(|tag| !tag.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    Locale::find_locale(&accepted)
+}
+
+/// Who is asking: a server-function call (from our bundle or a script) wants JSON.
+fn wants_json(path: &str, headers: &HeaderMap) -> bool {
+    let accepts_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"));
+    accepts_json || path == "/health"
+}
+
+pub fn error_response(status: StatusCode, error: &AppError, locale: Locale, json: bool, extra_text: &str) -> Response {
+    if json {
+        let mut response = (status, axum::Json(error)).into_response();
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return response;
+    }
+    let title = td_string!(locale, error_title);
+    let message = if extra_text.is_empty() { error.message(locale) } else { extra_text };
+    let home = td_string!(locale, back_home);
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>{title} · Styk</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/styk.css\"></head><body><main id=\"main\" class=\"site-main\">\
+         <section class=\"panel panel--narrow\"><h1>{title}</h1><p>{message}</p>\
+         <p><a class=\"button\" href=\"/\">{home}</a></p></section></main></body></html>",
+        lang = locale.as_str(),
+    );
+    let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A panic in a handler becomes a 500 page instead of a dropped connection.
+pub async fn contain_panics(request: Request, next: Next) -> Response {
+    let locale = locale_from_headers(request.headers());
+    let json = wants_json(request.uri().path(), request.headers());
+    match AssertUnwindSafe(next.run(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-text panic payload".into());
+            tracing::error!(panic = %detail, "handler panicked");
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal, locale, json, "")
+        }
+    }
+}
+
+/// Layers answer timeouts (503) and oversize bodies (413) with an empty body; give the user a
+/// message in their language instead.
+pub async fn explain_layer_failures(request: Request, next: Next) -> Response {
+    let locale = locale_from_headers(request.headers());
+    let json = wants_json(request.uri().path(), request.headers());
+    let response = next.run(request).await;
+    let has_body_type = response.headers().contains_key(header::CONTENT_TYPE);
+    if has_body_type {
+        return response;
+    }
+    match response.status() {
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => {
+            tracing::warn!("request timed out");
+            error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &AppError::Unavailable,
+                locale,
+                json,
+                if json { "" } else { td_string!(locale, err_timeout) },
+            )
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            error_response(StatusCode::PAYLOAD_TOO_LARGE, &AppError::PayloadTooLarge, locale, json, "")
+        }
+        _ => response,
+    }
+}
+
+/// The empty body of a response replaced later by `explain_layer_failures`.
+pub fn bare(status: StatusCode) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(header::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_cookie_wins_over_the_browser_language() {
+        assert_eq!(locale_from_headers(&headers(&[("cookie", "a=b; i18n_pref_locale=ru")])), Locale::ru);
+        assert_eq!(
+            locale_from_headers(&headers(&[("cookie", "i18n_pref_locale=xx"), ("accept-language", "pl-PL,pl;q=0.9")])),
+            Locale::pl
+        );
+        assert_eq!(locale_from_headers(&headers(&[])), Locale::en);
+    }
+}

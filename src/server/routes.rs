@@ -1,0 +1,141 @@
+//! The router and its layers.
+//!
+//! Layers are added with `Router::layer`, which wraps every route after matching, so the trace
+//! span can name the matched route rather than the raw path (which would hold ids).
+use super::errors::{bare, contain_panics, error_response, explain_layer_failures, locale_from_headers};
+use super::headers::security_headers;
+use super::{health, AppState};
+use crate::app::{shell, App};
+use crate::error::AppError;
+use crate::i18n::td_string;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub fn router(state: AppState, extra: Router<AppState>) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let config = state.config.clone();
+    Router::new()
+        .route("/health", get(health::health))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .merge(extra)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(
+            // Outermost first.
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request<Body>| {
+                            let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+                            let request_id = request
+                                .headers()
+                                .get("x-request-id")
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("")
+                                .to_owned();
+                            tracing::info_span!(
+                                "request",
+                                method = %request.method(),
+                                route = route.as_deref().unwrap_or("(unmatched)"),
+                                request_id,
+                            )
+                        })
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(from_fn_with_state(state.clone(), security_headers))
+                .layer(CompressionLayer::new())
+                .layer(from_fn(explain_layer_failures))
+                .layer(from_fn(contain_panics))
+                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout))
+                .layer(from_fn_with_state(state.clone(), reject_cross_site))
+                .layer(from_fn_with_state(state.clone(), limit_body)),
+        )
+        .with_state(state)
+}
+
+/// Request ids from the same generator as other ids: random, so they reveal no request counts.
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&crate::db::ids::new_id()).ok().map(RequestId::new)
+    }
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+}
+
+/// CSRF defence for every state-changing request, server functions included (they do no origin
+/// checks of their own). Browsers send `Sec-Fetch-Site`; older ones send `Origin`, and then
+/// `Referer`. A request with none of them did not come from a browser page and carries no
+/// ambient credentials worth forging.
+pub async fn reject_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !is_state_changing(request.method()) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let allowed = if let Some(site) = header_text("sec-fetch-site") {
+        matches!(site.as_str(), "same-origin" | "none")
+    } else if let Some(origin) = header_text("origin") {
+        origin == state.config.public_url
+    } else if let Some(referer) = header_text("referer") {
+        url::Url::parse(&referer).is_ok_and(|u| u.origin().ascii_serialization() == state.config.public_url)
+    } else {
+        true
+    };
+    if allowed {
+        return next.run(request).await;
+    }
+    tracing::warn!(origin = ?header_text("origin"), fetch_site = ?header_text("sec-fetch-site"), "refused a cross-site request");
+    let locale = locale_from_headers(request.headers());
+    let json = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    error_response(StatusCode::FORBIDDEN, &AppError::Forbidden, locale, json, td_string!(locale, err_cross_site))
+}
+
+/// Bounds every request body. A declared length over the limit is refused before anything is
+/// read; a chunked body is cut off at the limit. Server functions read their whole body and would
+/// report the cut as a generic error, so the flag turns any such response into 413.
+pub async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = state.config.body_limit;
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return bare(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    let exceeded = Arc::new(AtomicBool::new(false));
+    let flag = exceeded.clone();
+    let (parts, body) = request.into_parts();
+    let limited = http_body_util::Limited::new(body, limit).map_err(move |error| {
+        flag.store(true, Ordering::Relaxed);
+        axum::Error::new(error)
+    });
+    let response = next.run(Request::from_parts(parts, Body::new(limited))).await;
+    if exceeded.load(Ordering::Relaxed) {
+        return bare(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    response
+}

@@ -1,0 +1,116 @@
+//! The page frame: skip link, header with navigation and language switcher, main, footer.
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">
+            {t!(i18n, skip_to_content)}
+        </a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="brand" href="/">
+                    <span class="brand__mark" aria-hidden="true">"◆"</span>
+                    <span class="brand__name">{t!(i18n, app_name)}</span>
+                </a>
+                <MainNav />
+                <LanguageSwitcher />
+            </div>
+        </header>
+        <main id="main" class="site-main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>{t!(i18n, footer_text)}</p>
+            <p class="site-footer__small">{t!(i18n, footer_privacy)}</p>
+        </footer>
+    }
+}
+
+/// The customer areas. Staff and CX links join once a staff member is signed in.
+#[component]
+fn MainNav() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="main-nav" aria-label=move || t_string!(i18n, nav_label)>
+            <ul class="main-nav__list">
+                <NavLink href="/account">{t!(i18n, nav_account)}</NavLink>
+                <NavLink href="/orders">{t!(i18n, nav_orders)}</NavLink>
+                <NavLink href="/invoices">{t!(i18n, nav_invoices)}</NavLink>
+                <NavLink href="/corrections">{t!(i18n, nav_corrections)}</NavLink>
+                <NavLink href="/complaints">{t!(i18n, nav_complaints)}</NavLink>
+            </ul>
+            <a class="button button--small" href="/sign-in">
+                {t!(i18n, nav_sign_in)}
+            </a>
+        </nav>
+    }
+}
+
+/// A navigation link that tells assistive technology which page is the current one.
+#[component]
+fn NavLink(href: &'static str, children: Children) -> impl IntoView {
+    let location = use_location();
+    let current = move || {
+        let path = location.pathname.get();
+        (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
+    };
+    view! {
+        <li>
+            <a class="main-nav__link" href=href aria-current=current>
+                {children()}
+            </a>
+        </li>
+    }
+}
+
+/// A plain form, so that it works before (and without) hydration; the choice is kept in a
+/// cookie and the visitor returns to the page they were on.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let next = move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
+    };
+    let options = [(Locale::en, "English"), (Locale::pl, "Polski"), (Locale::ru, "Русский")];
+    view! {
+        <form class="language-switcher" method="post" action="/api/set_language">
+            <input type="hidden" name="next" value=next />
+            <label for="language-select" class="language-switcher__label">
+                {t!(i18n, language_label)}
+            </label>
+            <select id="language-select" name="locale">
+                {options
+                    .into_iter()
+                    .map(|(locale, name)| {
+                        let lang = locale.as_str();
+                        view! {
+                            <option value=lang lang=lang selected=move || i18n.get_locale() == locale>
+                                {name}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="button button--small button--quiet">
+                {t!(i18n, language_apply)}
+            </button>
+        </form>
+    }
+}
+
+/// Remembers the visitor's language and sends them back to `next` (a path on this site only).
+#[server(prefix = "/api", endpoint = "set_language")]
+pub async fn set_language(locale: String, next: String) -> Result<(), AppError> {
+    crate::server::language::switch_language(&locale, &next)
+}

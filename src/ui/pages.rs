@@ -1,0 +1,102 @@
+//! The pages of the shell. Feature pages replace the sign-in panels as their features land.
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text="" />
+        <section class="hero">
+            <h1>{t!(i18n, home_title)}</h1>
+            <p class="hero__lead">{t!(i18n, home_lead)}</p>
+            <a class="button" href="/sign-in">
+                {t!(i18n, home_cta)}
+            </a>
+        </section>
+        <section class="cards">
+            <article class="card">
+                <h2>{t!(i18n, home_card_orders_title)}</h2>
+                <p>{t!(i18n, home_card_orders_text)}</p>
+            </article>
+            <article class="card">
+                <h2>{t!(i18n, home_card_invoices_title)}</h2>
+                <p>{t!(i18n, home_card_invoices_text)}</p>
+            </article>
+            <article class="card">
+                <h2>{t!(i18n, home_card_complaints_title)}</h2>
+                <p>{t!(i18n, home_card_complaints_text)}</p>
+            </article>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, sign_in_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, sign_in_title)}</h1>
+            <p>{t!(i18n, sign_in_lead)}</p>
+            <p class="notice" role="status">
+                {t!(i18n, sign_in_unavailable)}
+            </p>
+        </section>
+    }
+}
+
+/// A page that needs a signed-in user: until one is, it invites the visitor to sign in.
+#[component]
+fn SignInRequired(title: Signal<&'static str>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || title.get() />
+        <section class="panel panel--narrow">
+            <h1>{move || title.get()}</h1>
+            <p>{t!(i18n, gated_need_sign_in)}</p>
+            <a class="button" href="/sign-in">
+                {t!(i18n, nav_sign_in)}
+            </a>
+        </section>
+    }
+}
+
+macro_rules! gated_page {
+    ($name:ident, $key:ident) => {
+        #[component]
+        pub fn $name() -> impl IntoView {
+            let i18n = use_i18n();
+            view! { <SignInRequired title=Signal::derive(move || t_string!(i18n, $key)) /> }
+        }
+    };
+}
+
+gated_page!(AccountPage, gated_title_account);
+gated_page!(OrdersPage, gated_title_orders);
+gated_page!(InvoicesPage, gated_title_invoices);
+gated_page!(CorrectionsPage, gated_title_corrections);
+gated_page!(ComplaintsPage, gated_title_complaints);
+gated_page!(StaffPage, gated_title_staff);
+gated_page!(CxPage, gated_title_cx);
+
+/// The fallback route: a translated page with status 404.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, not_found_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, not_found_title)}</h1>
+            <p>{t!(i18n, not_found_text)}</p>
+            <a class="button" href="/">
+                {t!(i18n, back_home)}
+            </a>
+        </section>
+    }
+}

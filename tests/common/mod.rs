@@ -1,0 +1,171 @@
+//! Black-box test harness: the real server on port 0 with a fresh database of either backend.
+//!
+//! SQLite tests use a temporary file. PostgreSQL tests run when `STYK_TEST_DATABASE_URL` points at
+//! a server (scripts/test.sh sets it): each test creates its own database there and drops it after.
+#![allow(dead_code)] // Each test binary uses a different part of the harness.
+
+use std::sync::Once;
+use styk::config::{Backend, Config, DatabaseUrl};
+use styk::db::Db;
+use styk::server::{AppState, Server};
+use tokio::sync::oneshot;
+
+/// Generates `mod $name { sqlite, postgres }` tests from one async body taking a `Backend`.
+/// Without a PostgreSQL URL the postgres variant prints that it was skipped, so the output
+/// always says which backend ran.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident => $body:expr;)+) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    eprintln!("backend: sqlite");
+                    ($body)(styk::config::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if !$crate::common::postgres_configured() {
+                        eprintln!("backend: postgres SKIPPED (set STYK_TEST_DATABASE_URL to run it)");
+                        return;
+                    }
+                    eprintln!("backend: postgres");
+                    ($body)(styk::config::Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}
+
+pub fn postgres_configured() -> bool {
+    std::env::var("STYK_TEST_DATABASE_URL").is_ok_and(|v| !v.trim().is_empty())
+}
+
+/// A database that exists for one test.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    admin_url: Option<String>,
+    name: Option<String>,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("styk.db").display());
+                TestDatabase { url, _dir: Some(dir), admin_url: None, name: None }
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("STYK_TEST_DATABASE_URL").expect("STYK_TEST_DATABASE_URL");
+                let name = format!("styk_test_{}", styk::db::ids::new_id());
+                let admin = admin_pool(&admin_url).await;
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
+                admin.close().await;
+                let mut url = url::Url::parse(&admin_url).expect("STYK_TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                TestDatabase { url: url.to_string(), _dir: None, admin_url: Some(admin_url), name: Some(name) }
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> Db {
+        let db = Db::connect_url(&DatabaseUrl::parse(&self.url).unwrap(), 5).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        db
+    }
+
+    pub async fn drop_database(&self) {
+        if let (Some(admin_url), Some(name)) = (&self.admin_url, &self.name) {
+            let admin = admin_pool(admin_url).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+            admin.close().await;
+        }
+    }
+}
+
+async fn admin_pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new().max_connections(1).connect(url).await.expect("connect to the test PostgreSQL")
+}
+
+/// A running server and a client that keeps cookies and does not follow redirects.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub database: TestDatabase,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+static TRACING: Once = Once::new();
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, &[], axum::Router::new()).await
+    }
+
+    /// Starts a server with extra settings and extra routes.
+    pub async fn spawn_with(backend: Backend, settings: &[(&str, &str)], extra: axum::Router<AppState>) -> Self {
+        TRACING.call_once(|| {
+            // Quiet unless a test run asks for logs with TEST_LOG=1.
+            if std::env::var("TEST_LOG").is_ok() {
+                let _ = tracing_subscriber::fmt().with_env_filter("info,sqlx=error").with_test_writer().try_init();
+            }
+        });
+        let database = TestDatabase::create(backend).await;
+        let mut vars = vec![
+            ("STYK_ADDR".to_string(), "127.0.0.1:0".to_string()),
+            ("STYK_DATABASE_URL".to_string(), database.url.clone()),
+            ("STYK_DB_MAX_CONNECTIONS".to_string(), "5".to_string()),
+        ];
+        vars.extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let config = Config::from_vars(vars).expect("test configuration");
+        let server = Server::build_with_routes(config, extra).await.expect("server starts");
+        let address = format!("http://{}", server.local_addr());
+        let state = server.state().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server.run_until(async move {
+            let _ = stopped.await;
+        }));
+        let client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { address, client, state, database, stop: Some(stop), task: Some(task) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// A same-origin form post, as the portal's own pages send it.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("Origin", &self.address)
+            .header("Sec-Fetch-Site", "same-origin")
+            .header("Accept", "text/html,application/xhtml+xml")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Stops the server gracefully and drops its database.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.database.drop_database().await;
+    }
+}
