@@ -72,6 +72,7 @@ fn main() -> ExitCode {
 async fn serve(config: Config) -> Result<(), String> {
     let demo = config.demo;
     let backend = config.database_url.backend().name();
+    let stop = shutdown::signal();
     let server = Server::build(config).await.map_err(|e| format!("cannot start: {e}"))?;
     let url = server.state().config.public_url.clone();
     tracing::info!(%url, backend, "serving");
@@ -82,7 +83,7 @@ async fn serve(config: Config) -> Result<(), String> {
             println!("  {:<26} {}", sign_in.email, sign_in.who);
         }
     }
-    server.run_until(shutdown::signal()).await.map_err(|e| format!("server stopped: {e}"))?;
+    server.run_until(stop).await.map_err(|e| format!("server stopped: {e}"))?;
     tracing::info!("stopped");
     Ok(())
 }
