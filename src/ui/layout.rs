@@ -8,7 +8,9 @@ use leptos_router::hooks::use_location;
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <a class="skip-link" href="#main">
+        // rel="external" keeps the client-side router from taking over the click, so the browser
+        // moves focus to <main> as it does before hydration.
+        <a class="skip-link" href="#main" rel="external">
             {t!(i18n, skip_to_content)}
         </a>
         <header class="site-header">
