@@ -28,7 +28,13 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     if !$crate::common::postgres_configured() {
-                        eprintln!("backend: postgres SKIPPED (set STYK_TEST_DATABASE_URL to run it)");
+                        // Written past the test harness's output capture, so a skip is never silent.
+                        use std::io::Write as _;
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "{}::postgres SKIPPED (set STYK_TEST_DATABASE_URL to run it)",
+                            stringify!($name)
+                        );
                         return;
                     }
                     eprintln!("backend: postgres");
