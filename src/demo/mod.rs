@@ -4,6 +4,7 @@
 mod names;
 
 use crate::auth::password::{hash_password, PasswordError};
+use crate::config::Backend;
 use crate::db::batch::{insert_rows, Val};
 use crate::db::{ids::id_from, Db};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -132,6 +133,7 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> Result<DemoSummary, Dem
         .collect();
     insert_rows(
         &mut tx,
+        db.backend,
         "staff_users",
         &["staff_id", "email", "full_name", "role", "preferred_language", "password_hash", "created_at", "updated_at"],
         staff_rows,
@@ -168,6 +170,7 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> Result<DemoSummary, Dem
         .collect();
     insert_rows(
         &mut tx,
+        db.backend,
         "products",
         &["product_id", "sku", "name", "unit", "unit_price_minor", "vat_rate_bp", "active", "created_at"],
         product_rows,
@@ -188,12 +191,12 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> Result<DemoSummary, Dem
             summary.invoices += usize::from(invoiced);
         }
         if (index + 1) % FLUSH_EVERY_ACCOUNTS == 0 {
-            flush(&mut tx, &mut rows).await?;
+            flush(&mut tx, db.backend, &mut rows).await?;
             tx.commit().await?;
             tx = db.begin_write().await?;
         }
     }
-    flush(&mut tx, &mut rows).await?;
+    flush(&mut tx, db.backend, &mut rows).await?;
     tx.commit().await?;
     Ok(summary)
 }
@@ -551,10 +554,15 @@ fn make_order(
     true
 }
 
-async fn flush(tx: &mut sqlx::Transaction<'static, sqlx::Any>, rows: &mut Rows) -> Result<(), sqlx::Error> {
+async fn flush(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+    rows: &mut Rows,
+) -> Result<(), sqlx::Error> {
     let r = std::mem::take(rows);
     insert_rows(
         tx,
+        backend,
         "customer_accounts",
         &[
             "account_id",
@@ -571,6 +579,7 @@ async fn flush(tx: &mut sqlx::Transaction<'static, sqlx::Any>, rows: &mut Rows) 
     .await?;
     insert_rows(
         tx,
+        backend,
         "addresses",
         &[
             "address_id",
@@ -591,6 +600,7 @@ async fn flush(tx: &mut sqlx::Transaction<'static, sqlx::Any>, rows: &mut Rows) 
     .await?;
     insert_rows(
         tx,
+        backend,
         "members",
         &[
             "member_id",
@@ -610,6 +620,7 @@ async fn flush(tx: &mut sqlx::Transaction<'static, sqlx::Any>, rows: &mut Rows) 
     .await?;
     insert_rows(
         tx,
+        backend,
         "orders",
         &[
             "order_id",
@@ -631,6 +642,7 @@ async fn flush(tx: &mut sqlx::Transaction<'static, sqlx::Any>, rows: &mut Rows) 
     .await?;
     insert_rows(
         tx,
+        backend,
         "order_lines",
         &[
             "order_line_id",
@@ -648,10 +660,17 @@ async fn flush(tx: &mut sqlx::Transaction<'static, sqlx::Any>, rows: &mut Rows) 
         r.order_lines,
     )
     .await?;
-    insert_rows(tx, "order_status_history", &["order_status_id", "order_id", "status", "changed_at"], r.order_status)
-        .await?;
     insert_rows(
         tx,
+        backend,
+        "order_status_history",
+        &["order_status_id", "order_id", "status", "changed_at"],
+        r.order_status,
+    )
+    .await?;
+    insert_rows(
+        tx,
+        backend,
         "invoices",
         &[
             "invoice_id",
@@ -678,6 +697,7 @@ async fn flush(tx: &mut sqlx::Transaction<'static, sqlx::Any>, rows: &mut Rows) 
     .await?;
     insert_rows(
         tx,
+        backend,
         "invoice_lines",
         &[
             "invoice_line_id",
@@ -698,6 +718,7 @@ async fn flush(tx: &mut sqlx::Transaction<'static, sqlx::Any>, rows: &mut Rows) 
     .await?;
     insert_rows(
         tx,
+        backend,
         "payments",
         &["payment_id", "invoice_id", "account_id", "amount_minor", "paid_on", "reference", "created_at"],
         r.payments,
