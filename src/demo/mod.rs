@@ -221,6 +221,9 @@ struct Account {
     members: usize,
 }
 
+/// A member to create: e-mail, full name, role, and whether they get the demo password.
+type Person = (String, String, &'static str, bool);
+
 /// The first accounts are the personas README.md names; the rest are drawn at random.
 fn make_account(
     index: usize,
@@ -237,8 +240,7 @@ fn make_account(
             break candidate;
         }
     };
-    // (name, language, country, members as (email, full name, role, has password))
-    let (name, language, country, people): (String, &str, &str, Vec<(String, String, &str, bool)>) = match index {
+    let (name, language, country, people): (String, &str, &str, Vec<Person>) = match index {
         0 => (
             "Piekarnia Ola Nowak sp. z o.o.".into(),
             "pl",
