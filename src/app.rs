@@ -1,14 +1,18 @@
 //! The HTML shell and the route table.
-use crate::i18n::I18nContextProvider;
-use crate::ui::layout::Layout;
-use crate::ui::pages::{
-    AccountPage, ComplaintsPage, CorrectionsPage, CxPage, HomePage, InvoicesPage, NotFound, OrdersPage, SignInPage,
-    StaffPage,
+use crate::auth::pages::{
+    provide_viewer, AccountPage, DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage,
+    RegisterCompletePage, RegisterPage, ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage,
+    StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage, StaffUsersPage,
 };
+use crate::i18n::I18nContextProvider;
+use crate::ui::form::provide_form_feedback;
+use crate::ui::layout::Layout;
+use crate::ui::link::provide_link_view;
+use crate::ui::pages::{ComplaintsPage, CorrectionsPage, CxPage, HomePage, InvoicesPage, NotFound, OrdersPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The document around every server-rendered page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -37,6 +41,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Server-rendered facts the browser must hydrate identically, always in this order.
+    provide_viewer();
+    provide_form_feedback();
+    provide_link_view();
     view! {
         <I18nContextProvider>
             <Stylesheet id="styk" href="/pkg/styk.css" />
@@ -46,12 +54,25 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/sign-in") view=SignInPage />
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                        <Route path=path!("/reset-password") view=ResetPasswordPage />
+                        <Route path=path!("/invitation") view=InvitationPage />
+                        <Route path=path!("/register") view=RegisterPage />
+                        <Route path=path!("/register/complete") view=RegisterCompletePage />
+                        <Route path=path!("/email-change") view=EmailChangePage />
                         <Route path=path!("/account") view=AccountPage />
+                        <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/members") view=MembersPage ssr=SsrMode::Async />
+                        <Route path=path!("/demo/mail") view=DemoMailPage ssr=SsrMode::Async />
                         <Route path=path!("/orders") view=OrdersPage />
                         <Route path=path!("/invoices") view=InvoicesPage />
                         <Route path=path!("/corrections") view=CorrectionsPage />
                         <Route path=path!("/complaints") view=ComplaintsPage />
-                        <Route path=path!("/staff") view=StaffPage />
+                        <Route path=path!("/staff") view=StaffHomePage />
+                        <Route path=path!("/staff/sign-in") view=StaffSignInPage />
+                        <Route path=path!("/staff/security") view=StaffSecurityPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/invite-member") view=StaffInviteMemberPage />
                         <Route path=path!("/cx") view=CxPage />
                     </Routes>
                 </Layout>

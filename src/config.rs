@@ -25,6 +25,25 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("STYK_BODY_LIMIT", "largest request body in bytes (default 1048576)"),
     ("STYK_SHUTDOWN_GRACE", "seconds in-flight requests get on shutdown (default 8)"),
     ("STYK_DB_MAX_CONNECTIONS", "database pool size (default 16)"),
+    (
+        "STYK_SMTP_URL",
+        "smtp://[user:password@]host[:port] (plain), smtp+starttls://… or smtps://…; unset: mail goes to STYK_MAIL_DIR",
+    ),
+    ("STYK_MAIL_FROM", "sender of portal e-mail (default Styk <no-reply@styk.localhost>)"),
+    ("STYK_MAIL_DIR", "folder that receives e-mail when no SMTP server is set (default STYK_DATA_DIR/mail)"),
+    ("STYK_MAIL_MAX_ATTEMPTS", "delivery attempts before an e-mail is dead-lettered (default 8)"),
+    ("STYK_CUSTOMER_IDLE_MINUTES", "customer session idle timeout (default 30)"),
+    ("STYK_CUSTOMER_ABSOLUTE_HOURS", "customer session absolute timeout (default 12)"),
+    ("STYK_STAFF_IDLE_MINUTES", "staff session idle timeout (default 15)"),
+    ("STYK_STAFF_ABSOLUTE_HOURS", "staff session absolute timeout (default 8)"),
+    ("STYK_THROTTLE_WINDOW", "seconds over which sign-in, registration and reset attempts are counted (default 900)"),
+    ("STYK_THROTTLE_IP_LIMIT", "attempts per client address and action within the window (default 30)"),
+    ("STYK_THROTTLE_ACCOUNT_LIMIT", "failed sign-ins per e-mail before growing delays (default 5)"),
+    (
+        "STYK_CLIENT_IP_HEADER",
+        "header a trusted proxy sets to the client address, e.g. x-forwarded-for (default: the socket address)",
+    ),
+    ("STYK_INVITATION_DAYS", "days an invitation link stays valid (default 7)"),
 ];
 
 /// sqlx reports every statement over a second at WARN with its full text, which for the bulk
@@ -154,6 +173,86 @@ pub struct Config {
     pub body_limit: usize,
     pub shutdown_grace: Duration,
     pub db_max_connections: u32,
+    pub mail: MailConfig,
+    pub sessions: SessionConfig,
+    pub throttle: ThrottleConfig,
+    /// A header set by a trusted reverse proxy that carries the client address.
+    pub client_ip_header: Option<String>,
+    pub invitation_ttl: Duration,
+}
+
+/// Where e-mail goes and who it comes from.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub smtp: Option<SmtpUrl>,
+    pub from: String,
+    pub dir: PathBuf,
+    pub max_attempts: u32,
+}
+
+/// How long sessions live without activity (idle) and at most (absolute).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionConfig {
+    pub customer_idle: Duration,
+    pub customer_absolute: Duration,
+    pub staff_idle: Duration,
+    pub staff_absolute: Duration,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleConfig {
+    pub window: Duration,
+    pub ip_limit: u32,
+    pub account_limit: u32,
+}
+
+/// How the relay reaches the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain SMTP, for a relay on the same host or network (and the tests' loopback server).
+    None,
+    StartTls,
+    Tls,
+}
+
+/// An SMTP server address whose password never appears in logs or errors.
+#[derive(Clone)]
+pub struct SmtpUrl {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+}
+
+impl SmtpUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let parsed = url::Url::parse(raw.trim()).map_err(|e| format!("malformed SMTP URL ({e})"))?;
+        let (security, default_port) = match parsed.scheme() {
+            "smtp" => (SmtpSecurity::None, 25),
+            "smtp+starttls" => (SmtpSecurity::StartTls, 587),
+            "smtps" => (SmtpSecurity::Tls, 465),
+            other => return Err(format!("unknown scheme `{other}`; use smtp, smtp+starttls or smtps")),
+        };
+        let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or("malformed SMTP URL (no host)")?;
+        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+        let username = Some(parsed.username()).filter(|u| !u.is_empty()).map(decode);
+        let password = parsed.password().map(|p| SecretString::from(decode(p)));
+        Ok(SmtpUrl {
+            host: host.trim_matches(['[', ']']).to_string(),
+            port: parsed.port().unwrap_or(default_port),
+            security,
+            username,
+            password,
+        })
+    }
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let user = self.username.as_deref().map(|u| format!("{u}:***@")).unwrap_or_default();
+        write!(f, "{:?} {user}{}:{}", self.security, self.host, self.port)
+    }
 }
 
 impl Config {
@@ -223,7 +322,45 @@ impl Config {
                     .ok_or_else(|| bad(name, format!("`{v}` is not a whole number from {min} to {max}"))),
             }
         };
+        let smtp = match get("STYK_SMTP_URL") {
+            Some(v) => Some(SmtpUrl::parse(v).map_err(|problem| bad("STYK_SMTP_URL", problem))?),
+            None => None,
+        };
+        let from = get("STYK_MAIL_FROM").unwrap_or("Styk <no-reply@styk.localhost>").to_string();
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(bad("STYK_MAIL_FROM", format!("`{from}` is not an address like Styk <portal@example.com>")));
+        }
+        let mail = MailConfig {
+            smtp,
+            from,
+            dir: get("STYK_MAIL_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("mail")),
+            max_attempts: number("STYK_MAIL_MAX_ATTEMPTS", 8, 1, 100)? as u32,
+        };
+        let minutes =
+            |name: &str, default: u64, max: u64| number(name, default, 1, max).map(|m| Duration::from_secs(m * 60));
+        let sessions = SessionConfig {
+            customer_idle: minutes("STYK_CUSTOMER_IDLE_MINUTES", 30, 24 * 60)?,
+            customer_absolute: minutes("STYK_CUSTOMER_ABSOLUTE_HOURS", 12, 24 * 30)? * 60,
+            staff_idle: minutes("STYK_STAFF_IDLE_MINUTES", 15, 24 * 60)?,
+            staff_absolute: minutes("STYK_STAFF_ABSOLUTE_HOURS", 8, 24 * 30)? * 60,
+        };
+        let throttle = ThrottleConfig {
+            window: Duration::from_secs(number("STYK_THROTTLE_WINDOW", 900, 1, 86_400)?),
+            ip_limit: number("STYK_THROTTLE_IP_LIMIT", 30, 1, 100_000)? as u32,
+            account_limit: number("STYK_THROTTLE_ACCOUNT_LIMIT", 5, 1, 100)? as u32,
+        };
+        let client_ip_header = match get("STYK_CLIENT_IP_HEADER") {
+            Some(v) if axum::http::HeaderName::from_bytes(v.as_bytes()).is_err() => {
+                return Err(bad("STYK_CLIENT_IP_HEADER", format!("`{v}` is not a header name")))
+            }
+            other => other.map(|v| v.to_ascii_lowercase()),
+        };
         Ok(Config {
+            mail,
+            sessions,
+            throttle,
+            client_ip_header,
+            invitation_ttl: Duration::from_secs(number("STYK_INVITATION_DAYS", 7, 1, 60)? * 86_400),
             addr,
             data_dir,
             database_url,
@@ -295,6 +432,20 @@ mod tests {
             let err = Config::from_vars(vars(&[(name, value)])).unwrap_err();
             assert_eq!(err.setting, name, "{err}");
         }
+    }
+
+    #[test]
+    fn smtp_password_never_shows() {
+        let config =
+            Config::from_vars(vars(&[("STYK_SMTP_URL", "smtp+starttls://mailer:s%40cret@mail.example.com")])).unwrap();
+        let smtp = config.mail.smtp.clone().unwrap();
+        assert_eq!((smtp.host.as_str(), smtp.port, smtp.security), ("mail.example.com", 587, SmtpSecurity::StartTls));
+        assert_eq!(smtp.password.as_ref().unwrap().expose_secret(), "s@cret");
+        assert!(!format!("{config:?}").contains("cret"));
+        for bad_url in ["http://x", "smtp://", "nonsense"] {
+            assert_eq!(Config::from_vars(vars(&[("STYK_SMTP_URL", bad_url)])).unwrap_err().setting, "STYK_SMTP_URL");
+        }
+        assert_eq!(Config::from_vars(vars(&[("STYK_MAIL_FROM", "no at sign")])).unwrap_err().setting, "STYK_MAIL_FROM");
     }
 
     #[test]

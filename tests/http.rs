@@ -35,12 +35,29 @@ on_both_backends! {
         app.stop().await;
     };
 
-    every_shell_route_renders => |backend: Backend| async move {
+    every_public_page_renders_and_private_ones_ask_for_sign_in => |backend: Backend| async move {
         let app = TestApp::spawn(backend).await;
-        for path in ["/", "/sign-in", "/account", "/orders", "/invoices", "/corrections", "/complaints", "/staff", "/cx"] {
+        for path in ["/", "/sign-in", "/forgot-password", "/register", "/staff/sign-in"] {
             let (status, body) = page(&app, path, "en").await;
             assert_eq!(status, 200, "{path}");
             assert!(body.contains("<h1>"), "{path}");
+        }
+        for (path, sign_in) in [
+            ("/account", "/sign-in"),
+            ("/account/security", "/sign-in"),
+            ("/orders", "/sign-in"),
+            ("/invoices", "/sign-in"),
+            ("/corrections", "/sign-in"),
+            ("/complaints", "/sign-in"),
+            ("/staff", "/staff/sign-in"),
+            ("/staff/users", "/staff/sign-in"),
+            ("/cx", "/staff/sign-in"),
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 303, "{path}");
+            let location = response.headers()["location"].to_str().unwrap().to_string();
+            let back: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+            assert_eq!(location, format!("{sign_in}?next={back}"), "{path}");
         }
         app.stop().await;
     };

@@ -1,3 +1,29 @@
-//! Identity: password hashing now; sign-in, sessions and members build on it.
+//! Identity: customers (members of customer accounts) and staff sign in safely.
+//!
+//! Shared with the browser: the model, the pages and the server functions they read through.
+//! Server only: domain types, hashing, sessions, tokens, throttling, audit, the flows and their
+//! HTTP endpoints.
+pub mod api;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod sessions;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod tokens;

@@ -54,6 +54,28 @@ pub async fn verify_password(password: SecretString, hash: String) -> Result<boo
     Ok(matches)
 }
 
+/// A hash of a random password at today's parameters, verified against when there is no real
+/// hash (unknown e-mail, invited member without a password), so that both cases take as long.
+static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+/// Verifies against `hash`, or against the dummy hash when there is none; `false` in that case.
+pub async fn verify_or_dummy(password: SecretString, hash: Option<String>) -> Result<bool, PasswordError> {
+    match hash {
+        Some(hash) => verify_password(password, hash).await,
+        None => {
+            let dummy = DUMMY_HASH
+                .get_or_try_init(|| async {
+                    let mut random = [0u8; 24];
+                    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random);
+                    hash_password(SecretString::from(format!("{random:?}"))).await
+                })
+                .await?;
+            verify_password(password, dummy.clone()).await?;
+            Ok(false)
+        }
+    }
+}
+
 /// Whether a stored hash was made with weaker or other parameters than today's, so that it is
 /// upgraded at the next successful sign-in.
 pub fn needs_rehash(hash: &str) -> bool {

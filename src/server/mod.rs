@@ -3,20 +3,24 @@ pub mod errors;
 pub mod headers;
 pub mod health;
 pub mod language;
+pub mod render;
 pub mod routes;
 pub mod shutdown;
 pub mod telemetry;
 
+use crate::auth::store::AppSessionStore;
 use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::demo::DemoError;
 use crate::error::AppError;
+use crate::mail::relay::{Relay, Transport};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::{watch, Notify};
 
 /// What every handler and server function can reach.
 #[derive(Clone, FromRef)]
@@ -24,6 +28,15 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    pub sessions: AppSessionStore,
+    /// Wakes the mail relay as soon as a transaction with outbox rows has committed.
+    pub mail_wakeup: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn wake_mail_relay(&self) {
+        self.mail_wakeup.notify_one();
+    }
 }
 
 /// The state inside a server function or component. Fallible on purpose: route collection runs
@@ -44,6 +57,10 @@ pub enum StartError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("STYK_DEMO: cannot load demo data ({0})")]
     Demo(#[from] DemoError),
+    #[error("STYK_DATABASE_URL: cannot prepare the session store ({0})")]
+    Sessions(sqlx::Error),
+    #[error("STYK_SMTP_URL: {0}")]
+    Smtp(String),
 }
 
 /// A server that has connected to its database and bound its port, ready to run.
@@ -81,7 +98,9 @@ impl Server {
             .site_pkg_dir("pkg")
             .site_addr(local_addr)
             .build();
-        let state = AppState { leptos_options, db, config: Arc::new(config) };
+        let sessions = AppSessionStore::connect(&config.database_url).await.map_err(StartError::Sessions)?;
+        let state =
+            AppState { leptos_options, db, config: Arc::new(config), sessions, mail_wakeup: Arc::new(Notify::new()) };
         let router = routes::router(state.clone(), extra);
         Ok(Server { listener, router, state })
     }
@@ -94,11 +113,58 @@ impl Server {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then gives in-flight requests the configured grace.
+    /// Serves until `shutdown` completes, then gives in-flight requests the configured grace and
+    /// stops the background workers.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let grace = self.state.config.shutdown_grace;
+        let (stop_workers, workers_stop) = watch::channel(false);
+        let workers = start_workers(&self.state, workers_stop).map_err(std::io::Error::other)?;
         shutdown::serve_with_grace(self.listener, self.router, shutdown, grace).await?;
+        let _ = stop_workers.send(true);
+        for worker in workers {
+            if tokio::time::timeout(grace.max(std::time::Duration::from_secs(1)), worker).await.is_err() {
+                tracing::warn!("a background worker did not stop in time");
+            }
+        }
         self.state.db.pool.close().await;
         Ok(())
     }
+}
+
+/// The background work of this instance: the mail relay and the expired-session cleanup. Each is
+/// supervised: if it fails it is logged and started again.
+fn start_workers(
+    state: &AppState,
+    stop: watch::Receiver<bool>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, StartError> {
+    let transport = Transport::from_config(&state.config.mail).map_err(|e| StartError::Smtp(e.to_string()))?;
+    let from = state.config.mail.from.parse().map_err(|e| StartError::Smtp(format!("{e}")))?;
+    let relay = {
+        let (db, wakeup, max_attempts, stop) =
+            (state.db.clone(), state.mail_wakeup.clone(), state.config.mail.max_attempts, stop.clone());
+        tokio::spawn(async move {
+            Relay { db, transport, from, max_attempts, wakeup }.run(stop).await;
+        })
+    };
+    let cleanup = {
+        let store = state.sessions.clone();
+        let mut stop = stop.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    result = store.clone().delete_expired_forever(std::time::Duration::from_secs(300)) => {
+                        if let Err(error) = result {
+                            tracing::error!(%error, "expired-session cleanup failed; restarting it in 30 s");
+                        }
+                    }
+                    _ = stop.changed() => return,
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        })
+    };
+    Ok(vec![relay, cleanup])
 }

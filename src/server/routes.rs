@@ -2,10 +2,13 @@
 //!
 //! Layers are added with `Router::layer`, which wraps every route after matching, so the trace
 //! span can name the matched route rather than the raw path (which would hold ids).
-use super::errors::{bare, contain_panics, error_response, explain_layer_failures, locale_from_headers};
+use super::errors::{
+    bare, contain_panics, error_response, explain_layer_failures, locale_from_headers, server_fn_status,
+};
 use super::headers::security_headers;
 use super::{health, AppState};
 use crate::app::{shell, App};
+use crate::auth;
 use crate::error::AppError;
 use crate::i18n::td_string;
 use axum::body::Body;
@@ -16,6 +19,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use http_body_util::BodyExt;
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -24,15 +28,37 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
 pub fn router(state: AppState, extra: Router<AppState>) -> Router {
-    let routes = generate_route_list(App);
+    // Pages opened from one-time links are served by their handlers, which check the link first.
+    let routes: Vec<_> = generate_route_list(App)
+        .into_iter()
+        .filter(|route| !auth::handlers::LINK_PAGES.contains(&route.path()))
+        .collect();
     let options = state.leptos_options.clone();
     let config = state.config.clone();
+    let context_state = state.clone();
+    let secure = config.public_url.starts_with("https://");
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        // `__Host-` binds the cookie to this exact origin; browsers accept it only when Secure.
+        .with_name(if secure { "__Host-styk_session" } else { "styk_session" })
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnSessionEnd);
     Router::new()
         .route("/health", get(health::health))
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .merge(auth::handlers::routes())
         .merge(extra)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(
@@ -63,9 +89,13 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
                 .layer(CompressionLayer::new())
                 .layer(from_fn(explain_layer_failures))
                 .layer(from_fn(contain_panics))
+                .layer(from_fn(server_fn_status))
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout))
                 .layer(from_fn_with_state(state.clone(), reject_cross_site))
-                .layer(from_fn_with_state(state.clone(), limit_body)),
+                .layer(from_fn_with_state(state.clone(), limit_body))
+                .layer(sessions)
+                .layer(from_fn_with_state(state.clone(), auth::sessions::resolve_principal))
+                .layer(from_fn(auth::guard::require_sign_in_for_pages)),
         )
         .with_state(state)
 }

@@ -1,4 +1,6 @@
 //! The page frame: skip link, header with navigation and language switcher, main, footer.
+use crate::auth::model::Viewer;
+use crate::auth::pages::{use_viewer, SignOutButton};
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -33,22 +35,48 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// The customer areas. Staff and CX links join once a staff member is signed in.
+/// The areas of whoever is signed in: customer areas for members and visitors, the staff area
+/// for staff.
 #[component]
 fn MainNav() -> impl IntoView {
     let i18n = use_i18n();
+    let viewer = use_viewer();
+    let links = match &viewer {
+        Viewer::Staff(_) => view! {
+            <NavLink href="/staff">{t!(i18n, nav_staff)}</NavLink>
+            <NavLink href="/cx">{t!(i18n, nav_cx)}</NavLink>
+        }
+        .into_any(),
+        _ => view! {
+            <NavLink href="/account">{t!(i18n, nav_account)}</NavLink>
+            <NavLink href="/orders">{t!(i18n, nav_orders)}</NavLink>
+            <NavLink href="/invoices">{t!(i18n, nav_invoices)}</NavLink>
+            <NavLink href="/corrections">{t!(i18n, nav_corrections)}</NavLink>
+            <NavLink href="/complaints">{t!(i18n, nav_complaints)}</NavLink>
+        }
+        .into_any(),
+    };
+    let who = match &viewer {
+        Viewer::Member(m) => Some(m.full_name.clone()),
+        Viewer::Staff(s) => Some(s.full_name.clone()),
+        Viewer::Anonymous => None,
+    };
     view! {
         <nav class="main-nav" aria-label=move || t_string!(i18n, nav_label)>
-            <ul class="main-nav__list">
-                <NavLink href="/account">{t!(i18n, nav_account)}</NavLink>
-                <NavLink href="/orders">{t!(i18n, nav_orders)}</NavLink>
-                <NavLink href="/invoices">{t!(i18n, nav_invoices)}</NavLink>
-                <NavLink href="/corrections">{t!(i18n, nav_corrections)}</NavLink>
-                <NavLink href="/complaints">{t!(i18n, nav_complaints)}</NavLink>
-            </ul>
-            <a class="button button--small" href="/sign-in">
-                {t!(i18n, nav_sign_in)}
-            </a>
+            <ul class="main-nav__list">{links}</ul>
+            {match who {
+                Some(name) => view! {
+                    <span class="main-nav__who">{name}</span>
+                    <SignOutButton />
+                }
+                .into_any(),
+                None => view! {
+                    <a class="button button--small" href="/sign-in">
+                        {t!(i18n, nav_sign_in)}
+                    </a>
+                }
+                .into_any(),
+            }}
         </nav>
     }
 }

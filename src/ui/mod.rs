@@ -1,3 +1,6 @@
 //! Shared components: the page frame and the pages of the shell.
+pub mod form;
+pub mod format;
 pub mod layout;
+pub mod link;
 pub mod pages;

@@ -32,33 +32,27 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn SignInPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Title text=move || t_string!(i18n, sign_in_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, sign_in_title)}</h1>
-            <p>{t!(i18n, sign_in_lead)}</p>
-            <p class="notice" role="status">
-                {t!(i18n, sign_in_unavailable)}
-            </p>
-        </section>
-    }
-}
-
-/// A page that needs a signed-in user: until one is, it invites the visitor to sign in.
+/// An area whose feature has not landed yet: it says so to a signed-in user and invites anyone
+/// else to sign in.
 #[component]
 fn SignInRequired(title: Signal<&'static str>) -> impl IntoView {
     let i18n = use_i18n();
+    let signed_in = crate::auth::pages::use_viewer().is_signed_in();
     view! {
         <Title text=move || title.get() />
         <section class="panel panel--narrow">
             <h1>{move || title.get()}</h1>
-            <p>{t!(i18n, gated_need_sign_in)}</p>
-            <a class="button" href="/sign-in">
-                {t!(i18n, nav_sign_in)}
-            </a>
+            {if signed_in {
+                view! { <p>{t!(i18n, gated_not_yet)}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{t!(i18n, gated_need_sign_in)}</p>
+                    <a class="button" href="/sign-in" rel="external">
+                        {t!(i18n, nav_sign_in)}
+                    </a>
+                }
+                    .into_any()
+            }}
         </section>
     }
 }
@@ -73,12 +67,10 @@ macro_rules! gated_page {
     };
 }
 
-gated_page!(AccountPage, gated_title_account);
 gated_page!(OrdersPage, gated_title_orders);
 gated_page!(InvoicesPage, gated_title_invoices);
 gated_page!(CorrectionsPage, gated_title_corrections);
 gated_page!(ComplaintsPage, gated_title_complaints);
-gated_page!(StaffPage, gated_title_staff);
 gated_page!(CxPage, gated_title_cx);
 
 /// The fallback route: a translated page with status 404.

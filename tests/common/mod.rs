@@ -4,6 +4,8 @@
 //! a server (scripts/test.sh sets it): each test creates its own database there and drops it after.
 #![allow(dead_code)] // Each test binary uses a different part of the harness.
 
+pub mod smtp;
+
 use std::sync::Once;
 use styk::config::{Backend, Config, DatabaseUrl};
 use styk::db::Db;
@@ -164,6 +166,37 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A client of its own (its own cookies), for a second browser.
+    pub fn new_client() -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    /// A same-origin form post from a given client.
+    pub async fn post_form_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("Origin", &self.address)
+            .header("Sec-Fetch-Site", "same-origin")
+            .header("Accept", "text/html,application/xhtml+xml")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn sign_in_with(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        self.post_form_with(client, "/sign-in", &[("email", email), ("password", password), ("next", "")]).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.sign_in_with(&self.client, email, password).await
+    }
+
     /// Stops the server gracefully and drops its database.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -174,4 +207,29 @@ impl TestApp {
         }
         self.database.drop_database().await;
     }
+}
+
+/// The demo password of every demo person.
+pub const DEMO_PASSWORD: &str = "Styk-Demo-2026!";
+
+/// The session cookie a response sets, if any.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("styk_session=").map(|rest| rest.split(';').next().unwrap_or("").to_string()))
+        .filter(|v| !v.is_empty())
+}
+
+/// A page body with what differs between any two responses (the per-response CSP nonce) masked.
+pub fn without_nonces(body: &str) -> String {
+    let Some(at) = body.find("nonce=\"") else { return body.to_string() };
+    let value = &body[at + 7..];
+    let value = &value[..value.find('"').unwrap_or(value.len())];
+    if value.is_empty() {
+        return body.to_string();
+    }
+    body.replace(value, "NONCE")
 }

@@ -1,0 +1,641 @@
+//! HTTP endpoints of the identity forms. Each reads a plain form post, calls the flow in
+//! [`super::service`], and answers with a redirect (success) or the same page again with the
+//! problems beside the fields and what was typed (rejection).
+use super::service::{self, Rejection};
+use super::sessions::{Client, Principal, PrincipalKind};
+use super::tokens::Purpose;
+use crate::error::AppError;
+use crate::server::language::safe_next;
+use crate::server::render::{page, see_other};
+use crate::server::AppState;
+use crate::ui::form::FormFeedback;
+use crate::ui::link::LinkView;
+use axum::extract::{FromRequest, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+/// Every identity form endpoint. Pages with one-time links get their GET here too: the handler
+/// checks the link before the page renders, so an expired link answers 410 with a way forward.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", post(sign_in))
+        .route("/staff/sign-in", post(staff_sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/forgot-password", post(forgot_password))
+        .route("/reset-password", get(reset_password_page).post(reset_password))
+        .route("/invitation", get(invitation_page).post(accept_invitation))
+        .route("/register", post(register))
+        .route("/register/complete", get(registration_page).post(complete_registration))
+        .route("/email-change", get(email_change_page).post(confirm_email_change))
+        .route("/account/password", post(change_password))
+        .route("/account/email", post(change_email))
+        .route("/account/sessions/end", post(end_sessions))
+        .route("/account/members/invite", post(invite_member))
+        .route("/account/members/role", post(set_member_role))
+        .route("/account/members/remove", post(remove_member))
+        .route("/staff/users", post(create_staff))
+        .route("/staff/users/status", post(set_staff_status))
+        .route("/staff/invite-member", post(staff_invite_member))
+}
+
+/// Paths whose GET is served here rather than by the app's route list.
+pub const LINK_PAGES: [&str; 4] = ["/reset-password", "/invitation", "/register/complete", "/email-change"];
+
+async fn read_form<T: DeserializeOwned>(state: &AppState, request: Request) -> Result<(Parts, T), Response> {
+    let (parts, body) = request.into_parts();
+    let copy = Request::from_parts(parts.clone(), body);
+    match Form::<T>::from_request(copy, state).await {
+        Ok(Form(form)) => Ok((parts, form)),
+        Err(rejection) => {
+            tracing::info!(%rejection, "unreadable form post");
+            Err(crate::server::errors::bare(StatusCode::BAD_REQUEST))
+        }
+    }
+}
+
+fn principal(parts: &Parts) -> Option<Principal> {
+    parts.extensions.get::<Principal>().cloned()
+}
+
+fn session(parts: &Parts) -> Result<Session, AppError> {
+    parts.extensions.get::<Session>().cloned().ok_or_else(|| {
+        tracing::error!("session layer missing");
+        AppError::Internal
+    })
+}
+
+/// The page a form lives on, for endpoints whose path is not a page of their own.
+fn form_page(post_path: &str, principal: Option<&Principal>) -> &'static str {
+    let staff = principal.is_some_and(|p| p.kind() == PrincipalKind::Staff);
+    match post_path {
+        "/account/password" | "/account/sessions/end" if staff => "/staff/security",
+        "/account/password" | "/account/email" | "/account/sessions/end" => "/account/security",
+        "/account/members/invite" | "/account/members/role" | "/account/members/remove" => "/account/members",
+        "/staff/users" | "/staff/users/status" => "/staff/users",
+        "/sign-out" => "/",
+        _ => "",
+    }
+}
+
+/// Turns a rejection into the page again (or a redirect for a dead link).
+async fn reject(
+    state: &AppState,
+    mut parts: Parts,
+    form: &str,
+    rejection: Rejection,
+    values: Vec<(&str, String)>,
+    link: Option<LinkView>,
+) -> Response {
+    let page_path = form_page(parts.uri.path(), parts.extensions.get::<Principal>());
+    if !page_path.is_empty() {
+        parts.uri = axum::http::Uri::from_static(page_path);
+    }
+    let mut feedback = FormFeedback::for_form(form);
+    feedback.values = values.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let status = match rejection {
+        Rejection::Fields(fields) => {
+            feedback.errors = fields.into_iter().map(|(f, r)| (f.to_string(), r.to_string())).collect();
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Rejection::Alert { code, status } => {
+            feedback.alert = Some(code.to_string());
+            status
+        }
+        Rejection::LinkInvalid => {
+            let link = LinkView { valid: false, ..link.unwrap_or_default() };
+            return page(state, parts, None, Some(link), StatusCode::GONE).await;
+        }
+        Rejection::Failed(error) => {
+            feedback.alert = Some(
+                match error {
+                    AppError::Forbidden => "not_allowed",
+                    AppError::NotFound => "not_found",
+                    _ => "unavailable",
+                }
+                .to_string(),
+            );
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    };
+    page(state, parts, Some(feedback), link, status).await
+}
+
+fn failed(error: AppError) -> Rejection {
+    Rejection::Failed(error)
+}
+
+// --- Sign-in and sign-out ----------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
+    sign_in_as(state, request, PrincipalKind::Member).await
+}
+
+async fn staff_sign_in(State(state): State<AppState>, request: Request) -> Response {
+    sign_in_as(state, request, PrincipalKind::Staff).await
+}
+
+async fn sign_in_as(state: AppState, request: Request, kind: PrincipalKind) -> Response {
+    let (parts, form) = match read_form::<SignInForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    let result = match session(&parts) {
+        Ok(session) => service::sign_in(&state, &session, kind, &form.email, &form.password, &client).await,
+        Err(error) => Err(failed(error)),
+    };
+    match result {
+        Ok(_) => {
+            let home = match kind {
+                PrincipalKind::Member => "/account",
+                PrincipalKind::Staff => "/staff",
+            };
+            let next = safe_next(&form.next);
+            see_other(if next == "/" || next.is_empty() { home } else { next })
+        }
+        Err(rejection) => {
+            let form_name = match kind {
+                PrincipalKind::Member => "sign_in",
+                PrincipalKind::Staff => "staff_sign_in",
+            };
+            reject(&state, parts, form_name, rejection, vec![("email", form.email), ("next", form.next)], None).await
+        }
+    }
+}
+
+async fn sign_out(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _form) = match read_form::<std::collections::HashMap<String, String>>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    let who = principal(&parts);
+    let to = if who.as_ref().is_some_and(|p| p.kind() == PrincipalKind::Staff) { "/staff/sign-in" } else { "/sign-in" };
+    let result = match session(&parts) {
+        Ok(session) => service::sign_out(&state, &session, who.as_ref(), &client).await,
+        Err(error) => Err(failed(error)),
+    };
+    match result {
+        Ok(()) => see_other(&format!("{to}?notice=signed_out")),
+        Err(rejection) => reject(&state, parts, "sign_out", rejection, vec![], None).await,
+    }
+}
+
+// --- Password reset ------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn forgot_password(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<EmailForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::request_password_reset(&state, &form.email, &client).await {
+        Ok(()) => see_other("/forgot-password?notice=reset_sent"),
+        Err(rejection) => reject(&state, parts, "forgot_password", rejection, vec![("email", form.email)], None).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+async fn link_view(state: &AppState, purpose: Purpose, token: &str) -> Result<LinkView, AppError> {
+    let info = service::peek_link(state, purpose, token).await?;
+    Ok(match info {
+        Some(info) => LinkView {
+            valid: true,
+            token: token.to_string(),
+            email: info.email,
+            full_name: info.full_name,
+            account_name: info.account_name,
+            staff: info.principal_kind.as_deref() == Some("staff"),
+        },
+        None => LinkView { valid: false, token: token.to_string(), ..Default::default() },
+    })
+}
+
+/// The GET of a page a one-time link opens: 200 with its form, or 410 with a way to a new link.
+async fn link_page(state: AppState, request: Request, purpose: Purpose) -> Response {
+    let (parts, body) = request.into_parts();
+    let query = Query::<TokenQuery>::try_from_uri(&parts.uri).map(|q| q.0.token).unwrap_or_default();
+    drop(body);
+    match link_view(&state, purpose, &query).await {
+        Ok(view) => {
+            let status = if view.valid { StatusCode::OK } else { StatusCode::GONE };
+            page(&state, parts, None, Some(view), status).await
+        }
+        Err(error) => crate::server::errors::bare(
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        ),
+    }
+}
+
+async fn reset_password_page(State(state): State<AppState>, request: Request) -> Response {
+    link_page(state, request, Purpose::PasswordReset).await
+}
+
+async fn invitation_page(State(state): State<AppState>, request: Request) -> Response {
+    link_page(state, request, Purpose::Invitation).await
+}
+
+async fn registration_page(State(state): State<AppState>, request: Request) -> Response {
+    link_page(state, request, Purpose::Registration).await
+}
+
+async fn email_change_page(State(state): State<AppState>, request: Request) -> Response {
+    link_page(state, request, Purpose::EmailChange).await
+}
+
+#[derive(Deserialize)]
+struct NewPasswordForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn reset_password(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<NewPasswordForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::reset_password(&state, &form.token, &form.password, &client).await {
+        Ok(PrincipalKind::Staff) => see_other("/staff/sign-in?notice=password_changed"),
+        Ok(PrincipalKind::Member) => see_other("/sign-in?notice=password_changed"),
+        Err(rejection) => {
+            let link = link_view(&state, Purpose::PasswordReset, &form.token).await.ok();
+            reject(&state, parts, "reset_password", rejection, vec![], link).await
+        }
+    }
+}
+
+async fn accept_invitation(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<NewPasswordForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::accept_invitation(&state, &form.token, &form.full_name, &form.password, &client).await {
+        Ok(PrincipalKind::Staff) => see_other("/staff/sign-in?notice=password_set"),
+        Ok(PrincipalKind::Member) => see_other("/sign-in?notice=password_set"),
+        Err(rejection) => {
+            let link = link_view(&state, Purpose::Invitation, &form.token).await.ok();
+            reject(&state, parts, "invitation", rejection, vec![("full_name", form.full_name)], link).await
+        }
+    }
+}
+
+// --- Registration -----------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    #[serde(default)]
+    customer_number: String,
+    #[serde(default)]
+    invoice_number: String,
+    #[serde(default)]
+    email: String,
+}
+
+async fn register(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<RegisterForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::register(&state, &form.customer_number, &form.invoice_number, &form.email, &client).await {
+        Ok(()) => see_other("/register?notice=registration_sent"),
+        Err(rejection) => {
+            let values = vec![
+                ("customer_number", form.customer_number),
+                ("invoice_number", form.invoice_number),
+                ("email", form.email),
+            ];
+            reject(&state, parts, "register", rejection, values, None).await
+        }
+    }
+}
+
+async fn complete_registration(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<NewPasswordForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::complete_registration(&state, &form.token, &form.full_name, &form.password, &client).await {
+        Ok(()) => see_other("/sign-in?notice=registered"),
+        Err(rejection) => {
+            let link = link_view(&state, Purpose::Registration, &form.token).await.ok();
+            reject(&state, parts, "register_complete", rejection, vec![("full_name", form.full_name)], link).await
+        }
+    }
+}
+
+// --- Signed-in changes --------------------------------------------------------------------------
+
+/// The signed-in person, or the sign-in page for a form posted after the session lapsed.
+// The error is the handler's answer itself; boxing it would only add an allocation per request.
+#[allow(clippy::result_large_err)]
+fn require(parts: &Parts, kind: PrincipalKind) -> Result<Principal, Response> {
+    match principal(parts) {
+        Some(principal) if principal.kind() == kind => Ok(principal),
+        _ => Err(see_other(match kind {
+            PrincipalKind::Member => "/sign-in?notice=session_expired",
+            PrincipalKind::Staff => "/staff/sign-in?notice=session_expired",
+        })),
+    }
+}
+
+#[derive(Deserialize)]
+struct ChangePasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    end_other_sessions: Option<String>,
+}
+
+async fn change_password(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<ChangePasswordForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let kind = principal(&parts).map(|p| p.kind()).unwrap_or(PrincipalKind::Member);
+    let who = match require(&parts, kind) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    let end_others = form.end_other_sessions.is_some();
+    let result =
+        service::change_password(&state, &who, &form.current_password, &form.new_password, end_others, &client).await;
+    match result {
+        Ok(()) => {
+            // A credential change is a privilege change: the session gets a new id.
+            if let Ok(session) = session(&parts) {
+                if let Err(error) = super::sessions::rotate(&session).await {
+                    tracing::error!(?error, "cannot rotate the session id after a password change");
+                }
+            }
+            let back = if kind == PrincipalKind::Staff { "/staff/security" } else { "/account/security" };
+            see_other(&format!("{back}?notice=password_changed"))
+        }
+        Err(rejection) => {
+            let keep = if end_others { "on" } else { "" }.to_string();
+            reject(&state, parts, "change_password", rejection, vec![("end_other_sessions", keep)], None).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ChangeEmailForm {
+    #[serde(default)]
+    new_email: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn change_email(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<ChangeEmailForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let who = match require(&parts, PrincipalKind::Member) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::request_email_change(&state, &who, &form.new_email, &form.password, &client).await {
+        Ok(()) => see_other("/account/security?notice=email_change_sent"),
+        Err(rejection) => {
+            reject(&state, parts, "change_email", rejection, vec![("new_email", form.new_email)], None).await
+        }
+    }
+}
+
+async fn confirm_email_change(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<TokenQuery>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    let signed_in = principal(&parts).is_some();
+    match service::confirm_email_change(&state, &form.token, &client).await {
+        Ok(()) if signed_in => see_other("/account/security?notice=email_changed"),
+        Ok(()) => see_other("/sign-in?notice=email_changed"),
+        Err(rejection) => {
+            let link = LinkView { token: form.token.clone(), ..Default::default() };
+            reject(&state, parts, "email_change", rejection, vec![], Some(link)).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct EndSessionsForm {
+    /// One session to end; absent: every session but this one.
+    #[serde(default)]
+    session: Option<String>,
+}
+
+async fn end_sessions(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<EndSessionsForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let kind = principal(&parts).map(|p| p.kind()).unwrap_or(PrincipalKind::Member);
+    let who = match require(&parts, kind) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    let back = if kind == PrincipalKind::Staff { "/staff/security" } else { "/account/security" };
+    match service::end_sessions(&state, &who, form.session.as_deref().filter(|s| !s.is_empty()), &client).await {
+        Ok(_) => see_other(&format!("{back}?notice=sessions_ended")),
+        Err(rejection) => reject(&state, parts, "sessions", rejection, vec![], None).await,
+    }
+}
+
+// --- Members ------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    customer_number: String,
+}
+
+async fn invite_member(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<InviteForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let who = match require(&parts, PrincipalKind::Member) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    let account_id = who.account_id.clone().unwrap_or_default();
+    match service::invite_member(&state, &who, &account_id, &form.email, &form.full_name, &form.role, &client).await {
+        Ok(()) => see_other("/account/members?notice=member_invited"),
+        Err(rejection) => {
+            let values = vec![("email", form.email), ("full_name", form.full_name), ("role", form.role)];
+            reject(&state, parts, "invite_member", rejection, values, None).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct MemberForm {
+    #[serde(default)]
+    member: String,
+    #[serde(default)]
+    role: String,
+}
+
+async fn set_member_role(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<MemberForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let who = match require(&parts, PrincipalKind::Member) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::set_member_role(&state, &who, &form.member, &form.role, &client).await {
+        Ok(()) if form.member == who.id() => see_other("/account?notice=member_updated"),
+        Ok(()) => see_other("/account/members?notice=member_updated"),
+        Err(rejection) => reject(&state, parts, "members", rejection, vec![], None).await,
+    }
+}
+
+async fn remove_member(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<MemberForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let who = match require(&parts, PrincipalKind::Member) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::remove_member(&state, &who, &form.member, &client).await {
+        Ok(()) => see_other("/account/members?notice=member_removed"),
+        Err(rejection) => reject(&state, parts, "members", rejection, vec![], None).await,
+    }
+}
+
+// --- Staff --------------------------------------------------------------------------------------
+
+async fn create_staff(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<InviteForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let who = match require(&parts, PrincipalKind::Staff) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    let language = crate::server::errors::locale_from_headers(&parts.headers);
+    let language = leptos_i18n::Locale::as_str(language);
+    match service::create_staff(&state, &who, &form.email, &form.full_name, &form.role, language, &client).await {
+        Ok(()) => see_other("/staff/users?notice=staff_created"),
+        Err(rejection) => {
+            let values = vec![("email", form.email), ("full_name", form.full_name), ("role", form.role)];
+            reject(&state, parts, "create_staff", rejection, values, None).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct StaffStatusForm {
+    #[serde(default)]
+    staff: String,
+    #[serde(default)]
+    disabled: String,
+}
+
+async fn set_staff_status(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<StaffStatusForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let who = match require(&parts, PrincipalKind::Staff) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match service::set_staff_disabled(&state, &who, &form.staff, form.disabled == "1", &client).await {
+        Ok(()) => see_other("/staff/users?notice=staff_updated"),
+        Err(rejection) => reject(&state, parts, "staff_users", rejection, vec![], None).await,
+    }
+}
+
+async fn staff_invite_member(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = match read_form::<InviteForm>(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let who = match require(&parts, PrincipalKind::Staff) {
+        Ok(who) => who,
+        Err(response) => return response,
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    let values = vec![
+        ("customer_number", form.customer_number.clone()),
+        ("email", form.email.clone()),
+        ("full_name", form.full_name.clone()),
+        ("role", form.role.clone()),
+    ];
+    let account: Result<Option<(String,)>, sqlx::Error> =
+        sqlx::query_as("SELECT account_id FROM customer_accounts WHERE upper(customer_number) = upper($1)")
+            .bind(form.customer_number.trim())
+            .fetch_optional(&state.db.pool)
+            .await;
+    let account_id = match account {
+        Ok(Some((id,))) => id,
+        Ok(None) => {
+            let rejection = Rejection::Fields(vec![("customer_number", "customer_unknown")]);
+            return reject(&state, parts, "staff_invite_member", rejection, values, None).await;
+        }
+        Err(error) => return reject(&state, parts, "staff_invite_member", Rejection::from(error), values, None).await,
+    };
+    match service::invite_member(&state, &who, &account_id, &form.email, &form.full_name, &form.role, &client).await {
+        Ok(()) => see_other("/staff/invite-member?notice=member_invited"),
+        Err(rejection) => reject(&state, parts, "staff_invite_member", rejection, values, None).await,
+    }
+}

@@ -1,0 +1,117 @@
+//! Identity types shared by server and browser: who is looking at the page, and roles.
+use serde::{Deserialize, Serialize};
+
+/// What a member of a customer account may do. Owners manage members; billing members see
+/// invoices; every member sees orders and complaints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberRole {
+    Owner,
+    Member,
+    Billing,
+}
+
+impl MemberRole {
+    pub const ALL: [MemberRole; 3] = [MemberRole::Owner, MemberRole::Member, MemberRole::Billing];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberRole::Owner => "owner",
+            MemberRole::Member => "member",
+            MemberRole::Billing => "billing",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == raw)
+    }
+
+    pub fn manages_members(self) -> bool {
+        self == MemberRole::Owner
+    }
+
+    pub fn sees_invoices(self) -> bool {
+        matches!(self, MemberRole::Owner | MemberRole::Billing)
+    }
+}
+
+/// Staff roles, least privilege: agents handle complaints, supervisors also approve, CX analysts
+/// read the journal, admins manage staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Agent,
+    Supervisor,
+    CxAnalyst,
+    Admin,
+}
+
+impl StaffRole {
+    pub const ALL: [StaffRole; 4] = [StaffRole::Agent, StaffRole::Supervisor, StaffRole::CxAnalyst, StaffRole::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Agent => "agent",
+            StaffRole::Supervisor => "supervisor",
+            StaffRole::CxAnalyst => "cx_analyst",
+            StaffRole::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == raw)
+    }
+
+    /// Staff who may invite customer members on an account's behalf.
+    pub fn invites_customers(self) -> bool {
+        matches!(self, StaffRole::Agent | StaffRole::Supervisor | StaffRole::Admin)
+    }
+}
+
+/// The signed-in person as pages see them. Rendered on the server and handed to the browser
+/// with the page, so both render the same header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Viewer {
+    #[default]
+    Anonymous,
+    Member(MemberViewer),
+    Staff(StaffViewer),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberViewer {
+    pub member_id: String,
+    pub full_name: String,
+    pub email: String,
+    pub role: MemberRole,
+    pub account_name: String,
+    pub customer_number: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffViewer {
+    pub staff_id: String,
+    pub full_name: String,
+    pub email: String,
+    pub role: StaffRole,
+}
+
+impl Viewer {
+    pub fn member(&self) -> Option<&MemberViewer> {
+        match self {
+            Viewer::Member(member) => Some(member),
+            _ => None,
+        }
+    }
+
+    pub fn staff(&self) -> Option<&StaffViewer> {
+        match self {
+            Viewer::Staff(staff) => Some(staff),
+            _ => None,
+        }
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        !matches!(self, Viewer::Anonymous)
+    }
+}

@@ -1,0 +1,840 @@
+//! The identity pages: sign-in, links from e-mails, registration, security, members, staff admin.
+//! Every form is a plain form (see `ui::form`), so each page works before and without hydration.
+use super::api::{account_members, demo_mailbox, my_sessions, staff_users};
+use super::model::{MemberRole, StaffRole, Viewer};
+use crate::i18n::*;
+use crate::ui::form::{Field, FormAlert, Notice, SelectField};
+use crate::ui::format::utc_minute;
+use crate::ui::link::use_link_view;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Who is signed in, as the server saw it when it rendered the page.
+pub fn provide_viewer() {
+    let viewer = leptos::server::SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            crate::auth::sessions::current_principal().map(|p| p.viewer).unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            Viewer::Anonymous
+        }
+    })
+    .into_inner();
+    provide_context(viewer);
+}
+
+pub fn use_viewer() -> Viewer {
+    use_context::<Viewer>().unwrap_or_default()
+}
+
+pub fn member_role_label(locale: Locale, role: MemberRole) -> &'static str {
+    match role {
+        MemberRole::Owner => td_string!(locale, role_owner),
+        MemberRole::Member => td_string!(locale, role_member),
+        MemberRole::Billing => td_string!(locale, role_billing),
+    }
+}
+
+pub fn staff_role_label(locale: Locale, role: StaffRole) -> &'static str {
+    match role {
+        StaffRole::Agent => td_string!(locale, staff_role_agent),
+        StaffRole::Supervisor => td_string!(locale, staff_role_supervisor),
+        StaffRole::CxAnalyst => td_string!(locale, staff_role_cx_analyst),
+        StaffRole::Admin => td_string!(locale, staff_role_admin),
+    }
+}
+
+fn member_role_options() -> Vec<(&'static str, Signal<String>)> {
+    let i18n = use_i18n();
+    MemberRole::ALL
+        .into_iter()
+        .map(|role| (role.as_str(), Signal::derive(move || member_role_label(i18n.get_locale(), role).to_string())))
+        .collect()
+}
+
+fn staff_role_options() -> Vec<(&'static str, Signal<String>)> {
+    let i18n = use_i18n();
+    StaffRole::ALL
+        .into_iter()
+        .map(|role| (role.as_str(), Signal::derive(move || staff_role_label(i18n.get_locale(), role).to_string())))
+        .collect()
+}
+
+macro_rules! text {
+    ($i18n:ident, $key:ident) => {
+        Signal::derive(move || t_string!($i18n, $key).to_string())
+    };
+}
+
+// --- Sign-in --------------------------------------------------------------------------------------
+
+#[component]
+fn SignInForm(form: &'static str, action: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let next = query.read_untracked().get("next").unwrap_or_default();
+    view! {
+        <FormAlert form=form />
+        <form class="form" method="post" action=action novalidate>
+            <input type="hidden" name="next" value=next />
+            <Field form=form name="email" kind="email" autocomplete="username" label=text!(i18n, field_email) />
+            <Field form=form name="password" kind="password" autocomplete="current-password" label=text!(i18n, field_password) />
+            <button type="submit" class="button">
+                {t!(i18n, sign_in_submit)}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = use_viewer();
+    view! {
+        <Title text=move || t_string!(i18n, sign_in_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, sign_in_title)}</h1>
+            <Notice />
+            {viewer.member().map(|m| {
+                let name = m.full_name.clone();
+                view! {
+                    <p class="notice">
+                        {t!(i18n, sign_in_already)} " " <strong>{name}</strong> ". "
+                        <a href="/account">{t!(i18n, nav_account)}</a>
+                    </p>
+                }
+            })}
+            <p>{t!(i18n, sign_in_lead)}</p>
+            <SignInForm form="sign_in" action="/sign-in" />
+            <ul class="link-list">
+                <li><a href="/forgot-password">{t!(i18n, forgot_password_link)}</a></li>
+                <li><a href="/register">{t!(i18n, register_link)}</a></li>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn StaffSignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, staff_sign_in_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, staff_sign_in_title)}</h1>
+            <Notice />
+            <p>{t!(i18n, staff_sign_in_lead)}</p>
+            <SignInForm form="staff_sign_in" action="/staff/sign-in" />
+            <ul class="link-list">
+                <li><a href="/forgot-password">{t!(i18n, forgot_password_link)}</a></li>
+            </ul>
+        </section>
+    }
+}
+
+/// The sign-out button (a form: signing out changes state, so it is never a link).
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form method="post" action="/sign-out" class="inline-form">
+            <button type="submit" class="button button--small button--quiet">
+                {t!(i18n, sign_out)}
+            </button>
+        </form>
+    }
+}
+
+// --- Password reset -------------------------------------------------------------------------------
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, forgot_password_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, forgot_password_title)}</h1>
+            <Notice />
+            <p>{t!(i18n, forgot_password_lead)}</p>
+            <FormAlert form="forgot_password" />
+            <form class="form" method="post" action="/forgot-password" novalidate>
+                <Field form="forgot_password" name="email" kind="email" autocomplete="email" label=text!(i18n, field_email) />
+                <button type="submit" class="button">
+                    {t!(i18n, forgot_password_submit)}
+                </button>
+            </form>
+            <p><a href="/sign-in">{t!(i18n, back_to_sign_in)}</a></p>
+        </section>
+    }
+}
+
+/// What a page opened from an expired or used link shows: what happened and how to get a new one.
+#[component]
+fn LinkExpired(#[prop(into)] again_href: String, #[prop(into)] again_label: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, link_expired_title)}</h1>
+            <p>{t!(i18n, link_expired_text)}</p>
+            <a class="button" href=again_href>
+                {move || again_label.get()}
+            </a>
+        </section>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let link = use_link_view();
+    if !link.valid {
+        return view! {
+            <Title text=move || t_string!(i18n, link_expired_title) />
+            <LinkExpired again_href="/forgot-password" again_label=text!(i18n, link_request_new) />
+        }
+        .into_any();
+    }
+    view! {
+        <Title text=move || t_string!(i18n, reset_password_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, reset_password_title)}</h1>
+            <p>{t!(i18n, reset_password_lead)} " " <strong>{link.email.clone()}</strong></p>
+            <FormAlert form="reset_password" />
+            <form class="form" method="post" action="/reset-password" novalidate>
+                <input type="hidden" name="token" value=link.token.clone() />
+                <input type="hidden" name="username" autocomplete="username" value=link.email.clone() />
+                <Field
+                    form="reset_password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    label=text!(i18n, field_new_password)
+                    hint=text!(i18n, password_policy_hint)
+                />
+                <button type="submit" class="button">
+                    {t!(i18n, reset_password_submit)}
+                </button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+// --- Invitation and registration ----------------------------------------------------------------
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let link = use_link_view();
+    if !link.valid {
+        return view! {
+            <Title text=move || t_string!(i18n, link_expired_title) />
+            <LinkExpired again_href="/forgot-password" again_label=text!(i18n, link_request_new) />
+        }
+        .into_any();
+    }
+    let welcome = match (&link.account_name, link.staff) {
+        (Some(account), _) => {
+            view! { <p>{t!(i18n, invitation_lead_account)} " " <strong>{account.clone()}</strong></p> }.into_any()
+        }
+        (None, _) => view! { <p>{t!(i18n, invitation_lead_staff)}</p> }.into_any(),
+    };
+    view! {
+        <Title text=move || t_string!(i18n, invitation_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, invitation_title)}</h1>
+            {welcome}
+            <p class="muted">{link.email.clone()}</p>
+            <FormAlert form="invitation" />
+            <form class="form" method="post" action="/invitation" novalidate>
+                <input type="hidden" name="token" value=link.token.clone() />
+                <input type="hidden" name="username" autocomplete="username" value=link.email.clone() />
+                <Field
+                    form="invitation"
+                    name="full_name"
+                    autocomplete="name"
+                    label=text!(i18n, field_full_name)
+                    value=link.full_name.clone().unwrap_or_default()
+                />
+                <Field
+                    form="invitation"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    label=text!(i18n, field_new_password)
+                    hint=text!(i18n, password_policy_hint)
+                />
+                <button type="submit" class="button">
+                    {t!(i18n, invitation_submit)}
+                </button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, register_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, register_title)}</h1>
+            <Notice />
+            <p>{t!(i18n, register_lead)}</p>
+            <FormAlert form="register" />
+            <form class="form" method="post" action="/register" novalidate>
+                <Field form="register" name="customer_number" label=text!(i18n, field_customer_number) hint=text!(i18n, field_customer_number_hint) />
+                <Field form="register" name="invoice_number" label=text!(i18n, field_invoice_number) hint=text!(i18n, field_invoice_number_hint) />
+                <Field form="register" name="email" kind="email" autocomplete="email" label=text!(i18n, field_email) />
+                <button type="submit" class="button">
+                    {t!(i18n, register_submit)}
+                </button>
+            </form>
+            <p><a href="/sign-in">{t!(i18n, back_to_sign_in)}</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn RegisterCompletePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let link = use_link_view();
+    if !link.valid {
+        return view! {
+            <Title text=move || t_string!(i18n, link_expired_title) />
+            <LinkExpired again_href="/register" again_label=text!(i18n, link_register_again) />
+        }
+        .into_any();
+    }
+    view! {
+        <Title text=move || t_string!(i18n, register_complete_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, register_complete_title)}</h1>
+            <p>{t!(i18n, invitation_lead_account)} " " <strong>{link.account_name.clone().unwrap_or_default()}</strong></p>
+            <p class="muted">{link.email.clone()}</p>
+            <FormAlert form="register_complete" />
+            <form class="form" method="post" action="/register/complete" novalidate>
+                <input type="hidden" name="token" value=link.token.clone() />
+                <input type="hidden" name="username" autocomplete="username" value=link.email.clone() />
+                <Field form="register_complete" name="full_name" autocomplete="name" label=text!(i18n, field_full_name) />
+                <Field
+                    form="register_complete"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    label=text!(i18n, field_new_password)
+                    hint=text!(i18n, password_policy_hint)
+                />
+                <button type="submit" class="button">
+                    {t!(i18n, register_complete_submit)}
+                </button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn EmailChangePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let link = use_link_view();
+    if !link.valid {
+        return view! {
+            <Title text=move || t_string!(i18n, link_expired_title) />
+            <LinkExpired again_href="/account/security" again_label=text!(i18n, link_change_email_again) />
+        }
+        .into_any();
+    }
+    view! {
+        <Title text=move || t_string!(i18n, email_change_title) />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, email_change_title)}</h1>
+            <p>{t!(i18n, email_change_lead)} " " <strong>{link.email.clone()}</strong></p>
+            <form class="form" method="post" action="/email-change">
+                <input type="hidden" name="token" value=link.token.clone() />
+                <button type="submit" class="button">
+                    {t!(i18n, email_change_submit)}
+                </button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+// --- Signed-in pages --------------------------------------------------------------------------------
+
+/// Shown instead of a page when nobody (or the wrong kind of user) is signed in.
+#[component]
+pub fn SignInRequired(
+    #[prop(into)] title: Signal<String>,
+    #[prop(default = "/sign-in")] href: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || title.get() />
+        <section class="panel panel--narrow">
+            <h1>{move || title.get()}</h1>
+            <p>{t!(i18n, gated_need_sign_in)}</p>
+            <a class="button" href=href rel="external">
+                {t!(i18n, nav_sign_in)}
+            </a>
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let Viewer::Member(member) = use_viewer() else {
+        return view! { <SignInRequired title=text!(i18n, gated_title_account) /> }.into_any();
+    };
+    let owner = member.role.manages_members();
+    let role = member.role;
+    view! {
+        <Title text=move || t_string!(i18n, gated_title_account) />
+        <section class="panel">
+            <Notice />
+            <p class="eyebrow">{t!(i18n, account_customer_number)} " " {member.customer_number.clone()}</p>
+            <h1 class="account-name">{member.account_name.clone()}</h1>
+            <p>
+                {t!(i18n, account_signed_in_as)} " " <strong>{member.full_name.clone()}</strong> " · "
+                {move || member_role_label(i18n.get_locale(), role)}
+            </p>
+            <ul class="link-list">
+                <li><a href="/account/security">{t!(i18n, security_title)}</a></li>
+                {owner.then(|| view! { <li><a href="/account/members">{t!(i18n, members_title)}</a></li> })}
+            </ul>
+            <SignOutButton />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn SessionsList() -> impl IntoView {
+    let i18n = use_i18n();
+    let sessions = Resource::new(|| (), |_| my_sessions());
+    view! {
+        <section class="panel">
+            <h2>{t!(i18n, sessions_title)}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                        Ok(list) => {
+                            let others = list.iter().filter(|s| !s.current).count();
+                            view! {
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t!(i18n, sessions_device)}</th>
+                                            <th scope="col">{t!(i18n, sessions_address)}</th>
+                                            <th scope="col">{t!(i18n, sessions_signed_in)}</th>
+                                            <th scope="col">{t!(i18n, sessions_last_seen)}</th>
+                                            <th scope="col"><span class="visually-hidden">{t!(i18n, sessions_actions)}</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|s| {
+                                                view! {
+                                                    <tr>
+                                                        <td>{s.device.clone()}</td>
+                                                        <td>{s.ip.clone()}</td>
+                                                        <td>{utc_minute(s.created_at)}</td>
+                                                        <td>{utc_minute(s.last_seen_at)}</td>
+                                                        <td>
+                                                            {if s.current {
+                                                                view! { <span class="badge">{t!(i18n, sessions_this_one)}</span> }.into_any()
+                                                            } else {
+                                                                view! {
+                                                                    <form method="post" action="/account/sessions/end" class="inline-form">
+                                                                        <input type="hidden" name="session" value=s.id.clone() />
+                                                                        <button type="submit" class="button button--small button--quiet">
+                                                                            {t!(i18n, sessions_end_one)}
+                                                                        </button>
+                                                                    </form>
+                                                                }
+                                                                    .into_any()
+                                                            }}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                                {(others > 0).then(|| view! {
+                                    <form method="post" action="/account/sessions/end">
+                                        <button type="submit" class="button button--quiet">
+                                            {t!(i18n, sessions_end_others)}
+                                        </button>
+                                    </form>
+                                })}
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let feedback = crate::ui::form::use_form_feedback();
+    // Ending other sessions is offered and on by default; a rejected form keeps the choice.
+    let end_others = feedback.form != "change_password"
+        || feedback.value("change_password", "end_other_sessions").is_some_and(|v| !v.is_empty());
+    view! {
+        <section class="panel">
+            <h2>{t!(i18n, change_password_title)}</h2>
+            <FormAlert form="change_password" />
+            <form class="form" method="post" action="/account/password" novalidate>
+                <Field form="change_password" name="current_password" kind="password" autocomplete="current-password" label=text!(i18n, field_current_password) />
+                <Field
+                    form="change_password"
+                    name="new_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    label=text!(i18n, field_new_password)
+                    hint=text!(i18n, password_policy_hint)
+                />
+                <div class="checkbox">
+                    <input type="checkbox" id="change_password-end_other_sessions" name="end_other_sessions" value="on" checked=end_others />
+                    <label for="change_password-end_other_sessions">{t!(i18n, change_password_end_others)}</label>
+                </div>
+                <button type="submit" class="button">
+                    {t!(i18n, change_password_submit)}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = use_viewer();
+    if !viewer.is_signed_in() {
+        return view! { <SignInRequired title=text!(i18n, security_title) /> }.into_any();
+    }
+    let email = match &viewer {
+        Viewer::Member(m) => m.email.clone(),
+        Viewer::Staff(s) => s.email.clone(),
+        Viewer::Anonymous => String::new(),
+    };
+    let is_member = viewer.member().is_some();
+    view! {
+        <Title text=move || t_string!(i18n, security_title) />
+        <section class="panel">
+            <h1>{t!(i18n, security_title)}</h1>
+            <Notice />
+            <p>{t!(i18n, security_email)} " " <strong>{email}</strong></p>
+        </section>
+        <ChangePasswordForm />
+        {is_member.then(|| view! {
+            <section class="panel">
+                <h2>{t!(i18n, change_email_title)}</h2>
+                <p>{t!(i18n, change_email_lead)}</p>
+                <FormAlert form="change_email" />
+                <form class="form" method="post" action="/account/email" novalidate>
+                    <Field form="change_email" name="new_email" kind="email" autocomplete="email" label=text!(i18n, field_new_email) />
+                    <Field form="change_email" name="password" kind="password" autocomplete="current-password" label=text!(i18n, field_current_password) />
+                    <button type="submit" class="button">
+                        {t!(i18n, change_email_submit)}
+                    </button>
+                </form>
+            </section>
+        })}
+        <SessionsList />
+    }
+    .into_any()
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let Viewer::Member(me) = use_viewer() else {
+        return view! { <SignInRequired title=text!(i18n, members_title) /> }.into_any();
+    };
+    if !me.role.manages_members() {
+        return view! {
+            <section class="panel panel--narrow">
+                <h1>{t!(i18n, members_title)}</h1>
+                <p>{t!(i18n, members_owner_only)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let members = Resource::new(|| (), |_| account_members());
+    view! {
+        <Title text=move || t_string!(i18n, members_title) />
+        <section class="panel">
+            <h1>{t!(i18n, members_title)}</h1>
+            <Notice />
+            <FormAlert form="members" />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match members.await {
+                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t!(i18n, field_full_name)}</th>
+                                        <th scope="col">{t!(i18n, field_email)}</th>
+                                        <th scope="col">{t!(i18n, field_role)}</th>
+                                        <th scope="col"><span class="visually-hidden">{t!(i18n, sessions_actions)}</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|m| {
+                                        let role_id = format!("role-{}", m.member_id);
+                                        let current_role = m.role;
+                                        view! {
+                                            <tr>
+                                                <td>
+                                                    {m.full_name.clone()}
+                                                    {m.pending.then(|| view! { " " <span class="badge">{t!(i18n, members_pending)}</span> })}
+                                                </td>
+                                                <td>{m.email.clone()}</td>
+                                                <td>
+                                                    <form method="post" action="/account/members/role" class="inline-form">
+                                                        <input type="hidden" name="member" value=m.member_id.clone() />
+                                                        <label class="visually-hidden" for=role_id.clone()>{t!(i18n, field_role)} " " {m.full_name.clone()}</label>
+                                                        <select id=role_id name="role">
+                                                            {MemberRole::ALL.into_iter().map(|role| view! {
+                                                                <option value=role.as_str() selected=role == current_role>
+                                                                    {move || member_role_label(i18n.get_locale(), role)}
+                                                                </option>
+                                                            }).collect_view()}
+                                                        </select>
+                                                        <button type="submit" class="button button--small button--quiet">{t!(i18n, members_save_role)}</button>
+                                                    </form>
+                                                </td>
+                                                <td>
+                                                    {(!m.is_me).then(|| view! {
+                                                        <form method="post" action="/account/members/remove" class="inline-form">
+                                                            <input type="hidden" name="member" value=m.member_id.clone() />
+                                                            <button type="submit" class="button button--small button--danger">{t!(i18n, members_remove)}</button>
+                                                        </form>
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, members_invite_title)}</h2>
+            <p>{t!(i18n, members_invite_lead)}</p>
+            <FormAlert form="invite_member" />
+            <form class="form" method="post" action="/account/members/invite" novalidate>
+                <Field form="invite_member" name="full_name" label=text!(i18n, field_full_name) />
+                <Field form="invite_member" name="email" kind="email" label=text!(i18n, field_email) />
+                <SelectField form="invite_member" name="role" label=text!(i18n, field_role) options=member_role_options() value="member" />
+                <button type="submit" class="button">{t!(i18n, members_invite_submit)}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+// --- Staff ----------------------------------------------------------------------------------------
+
+#[component]
+pub fn StaffHomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let Viewer::Staff(me) = use_viewer() else {
+        return view! { <SignInRequired title=text!(i18n, gated_title_staff) href="/staff/sign-in" /> }.into_any();
+    };
+    let role = me.role;
+    view! {
+        <Title text=move || t_string!(i18n, gated_title_staff) />
+        <section class="panel">
+            <Notice />
+            <h1>{t!(i18n, gated_title_staff)}</h1>
+            <p>
+                {t!(i18n, account_signed_in_as)} " " <strong>{me.full_name.clone()}</strong> " · "
+                {move || staff_role_label(i18n.get_locale(), role)}
+            </p>
+            <ul class="link-list">
+                {role.invites_customers().then(|| view! { <li><a href="/staff/invite-member">{t!(i18n, staff_invite_member_title)}</a></li> })}
+                {(role == StaffRole::Admin).then(|| view! { <li><a href="/staff/users">{t!(i18n, staff_users_title)}</a></li> })}
+                <li><a href="/staff/security">{t!(i18n, security_title)}</a></li>
+            </ul>
+            <SignOutButton />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn StaffSecurityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if use_viewer().staff().is_none() {
+        return view! { <SignInRequired title=text!(i18n, security_title) href="/staff/sign-in" /> }.into_any();
+    }
+    view! { <SecurityPage /> }.into_any()
+}
+
+#[component]
+pub fn StaffInviteMemberPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let allowed = use_viewer().staff().is_some_and(|s| s.role.invites_customers());
+    if !allowed {
+        return view! { <SignInRequired title=text!(i18n, staff_invite_member_title) href="/staff/sign-in" /> }
+            .into_any();
+    }
+    view! {
+        <Title text=move || t_string!(i18n, staff_invite_member_title) />
+        <section class="panel">
+            <h1>{t!(i18n, staff_invite_member_title)}</h1>
+            <Notice />
+            <p>{t!(i18n, staff_invite_member_lead)}</p>
+            <FormAlert form="staff_invite_member" />
+            <form class="form" method="post" action="/staff/invite-member" novalidate>
+                <Field form="staff_invite_member" name="customer_number" label=text!(i18n, field_customer_number) />
+                <Field form="staff_invite_member" name="full_name" label=text!(i18n, field_full_name) />
+                <Field form="staff_invite_member" name="email" kind="email" label=text!(i18n, field_email) />
+                <SelectField form="staff_invite_member" name="role" label=text!(i18n, field_role) options=member_role_options() value="owner" />
+                <button type="submit" class="button">{t!(i18n, members_invite_submit)}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn StaffUsersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let admin = use_viewer().staff().is_some_and(|s| s.role == StaffRole::Admin);
+    if !admin {
+        return view! { <SignInRequired title=text!(i18n, staff_users_title) href="/staff/sign-in" /> }.into_any();
+    }
+    let users = Resource::new(|| (), |_| staff_users());
+    view! {
+        <Title text=move || t_string!(i18n, staff_users_title) />
+        <section class="panel">
+            <h1>{t!(i18n, staff_users_title)}</h1>
+            <Notice />
+            <FormAlert form="staff_users" />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t!(i18n, field_full_name)}</th>
+                                        <th scope="col">{t!(i18n, field_email)}</th>
+                                        <th scope="col">{t!(i18n, field_role)}</th>
+                                        <th scope="col">{t!(i18n, staff_users_status)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|u| {
+                                        let role = u.role;
+                                        let status = if u.disabled { "disabled" } else if u.pending { "pending" } else { "active" };
+                                        view! {
+                                            <tr>
+                                                <td>{u.full_name.clone()}</td>
+                                                <td>{u.email.clone()}</td>
+                                                <td>{move || staff_role_label(i18n.get_locale(), role)}</td>
+                                                <td>
+                                                    <span class="badge">{move || match status {
+                                                        "disabled" => t_string!(i18n, staff_users_disabled),
+                                                        "pending" => t_string!(i18n, members_pending),
+                                                        _ => t_string!(i18n, staff_users_active),
+                                                    }}</span>
+                                                    {(!u.is_me).then(|| view! {
+                                                        <form method="post" action="/staff/users/status" class="inline-form">
+                                                            <input type="hidden" name="staff" value=u.staff_id.clone() />
+                                                            <input type="hidden" name="disabled" value=if u.disabled { "0" } else { "1" } />
+                                                            <button type="submit" class="button button--small button--quiet">
+                                                                {if u.disabled { t!(i18n, staff_users_enable).into_any() } else { t!(i18n, staff_users_disable).into_any() }}
+                                                            </button>
+                                                        </form>
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, staff_users_create_title)}</h2>
+            <FormAlert form="create_staff" />
+            <form class="form" method="post" action="/staff/users" novalidate>
+                <Field form="create_staff" name="full_name" label=text!(i18n, field_full_name) />
+                <Field form="create_staff" name="email" kind="email" label=text!(i18n, field_email) />
+                <SelectField form="create_staff" name="role" label=text!(i18n, field_role) options=staff_role_options() value="agent" />
+                <button type="submit" class="button">{t!(i18n, staff_users_create_submit)}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+// --- Demo mailbox ---------------------------------------------------------------------------------
+
+/// Turns URLs in a plain-text mail into links (to this site: full page loads, see `rel`).
+fn linkify(text: &str) -> impl IntoView {
+    text.lines()
+        .map(|line| {
+            let line = line.to_string();
+            if line.starts_with("http://") || line.starts_with("https://") {
+                let href = line.clone();
+                view! { <a href=href rel="external">{line}</a><br /> }.into_any()
+            } else {
+                view! { {line}<br /> }.into_any()
+            }
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn DemoMailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let mails = Resource::new(|| (), |_| demo_mailbox());
+    view! {
+        <Title text=move || t_string!(i18n, demo_mail_title) />
+        <section class="panel">
+            <h1>{t!(i18n, demo_mail_title)}</h1>
+            <p>{t!(i18n, demo_mail_lead)}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match mails.await {
+                        Err(_) => view! { <p>{t!(i18n, demo_mail_unavailable)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, demo_mail_empty)}</p> }.into_any(),
+                        Ok(list) => list.into_iter().map(|mail| view! {
+                            <article class="mail">
+                                <h2 class="mail__subject">{mail.subject.clone()}</h2>
+                                <p class="muted">{t!(i18n, demo_mail_to)} " " {mail.to.clone()} " · " {utc_minute(mail.created_at)}</p>
+                                <p class="mail__body">{linkify(&mail.text)}</p>
+                            </article>
+                        }).collect_view().into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,209 @@
+//! The relay: claims due outbox rows with a lease (so that several app instances never send the
+//! same row twice at once), sends them, and retries failures with exponential backoff until
+//! `max_attempts`, after which the row is dead-lettered for an operator to look at.
+use crate::config::{MailConfig, SmtpSecurity};
+use crate::db::{now_ms, Db};
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+
+const BATCH: i64 = 20;
+const LEASE_MS: i64 = 60_000;
+const POLL: Duration = Duration::from_secs(2);
+const FIRST_RETRY_MS: i64 = 5_000;
+const LAST_RETRY_MS: i64 = 3_600_000;
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// One `.eml` file per message, plus a `.json` summary the demo mail page lists.
+    Folder(PathBuf),
+}
+
+impl Transport {
+    pub fn from_config(config: &MailConfig) -> Result<Self, lettre::transport::smtp::Error> {
+        let Some(smtp) = &config.smtp else { return Ok(Transport::Folder(config.dir.clone())) };
+        let mut builder = match smtp.security {
+            SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+            SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?,
+            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
+        }
+        .port(smtp.port)
+        .timeout(Some(Duration::from_secs(20)));
+        if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.expose_secret().to_string()));
+        }
+        Ok(Transport::Smtp(builder.build()))
+    }
+
+    async fn send(&self, message: Message, row: &OutboxRow) -> Result<(), String> {
+        match self {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Folder(dir) => {
+                tokio::fs::create_dir_all(dir).await.map_err(|e| e.to_string())?;
+                let stem = format!("{}-{}", row.created_at, row.outbox_id);
+                let summary = serde_json::json!({
+                    "message_id": row.message_id,
+                    "to": row.recipient,
+                    "subject": row.subject,
+                    "template": row.template,
+                    "created_at": row.created_at,
+                    "text": row.body_text,
+                });
+                tokio::fs::write(dir.join(format!("{stem}.eml")), message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tokio::fs::write(dir.join(format!("{stem}.json")), summary.to_string()).await.map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct OutboxRow {
+    outbox_id: String,
+    message_id: String,
+    template: String,
+    recipient: String,
+    subject: String,
+    body_text: String,
+    body_html: String,
+    attempts: i64,
+    created_at: i64,
+}
+
+pub struct Relay {
+    pub db: Db,
+    pub transport: Transport,
+    pub from: Mailbox,
+    pub max_attempts: u32,
+    pub wakeup: Arc<Notify>,
+}
+
+impl Relay {
+    /// Sends due mail until `shutdown` turns true. Mail still pending then stays in the outbox.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            let sent = match self.send_due().await {
+                Ok(count) => count,
+                Err(error) => {
+                    tracing::error!(%error, "mail relay could not read the outbox");
+                    0
+                }
+            };
+            if sent == 0 {
+                tokio::select! {
+                    _ = self.wakeup.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+    }
+
+    /// Claims and sends one batch of due mail; returns how many rows it handled.
+    pub async fn send_due(&self) -> Result<usize, sqlx::Error> {
+        let now = now_ms();
+        let due: Vec<(String,)> = sqlx::query_as(
+            "SELECT outbox_id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND claimed_until <= $1
+             ORDER BY next_attempt_at LIMIT $2",
+        )
+        .bind(now)
+        .bind(BATCH)
+        .fetch_all(&self.db.pool)
+        .await?;
+        let mut handled = 0;
+        for (outbox_id,) in due {
+            // The lease: of several instances, only the one whose update matches sends the row.
+            let claimed = sqlx::query(
+                "UPDATE mail_outbox SET claimed_until = $1 WHERE outbox_id = $2 AND status = 'pending' AND claimed_until <= $3",
+            )
+            .bind(now + LEASE_MS)
+            .bind(&outbox_id)
+            .bind(now)
+            .execute(&self.db.pool)
+            .await?;
+            if claimed.rows_affected() != 1 {
+                continue;
+            }
+            let row: OutboxRow = sqlx::query_as(
+                "SELECT outbox_id, message_id, template, recipient, subject, body_text, body_html, attempts, created_at
+                 FROM mail_outbox WHERE outbox_id = $1",
+            )
+            .bind(&outbox_id)
+            .fetch_one(&self.db.pool)
+            .await?;
+            self.deliver(row).await?;
+            handled += 1;
+        }
+        Ok(handled)
+    }
+
+    async fn deliver(&self, row: OutboxRow) -> Result<(), sqlx::Error> {
+        let result = match self.message(&row) {
+            Ok(message) => self.transport.send(message, &row).await,
+            Err(error) => Err(error),
+        };
+        let now = now_ms();
+        match result {
+            Ok(()) => {
+                // The bodies may hold one-time links: they are not kept once delivered.
+                sqlx::query(
+                    "UPDATE mail_outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, body_text = '', body_html = '',
+                            last_error = NULL WHERE outbox_id = $2",
+                )
+                .bind(now)
+                .bind(&row.outbox_id)
+                .execute(&self.db.pool)
+                .await?;
+                tracing::info!(template = %row.template, outbox_id = %row.outbox_id, "mail sent");
+            }
+            Err(error) => {
+                let attempts = row.attempts + 1;
+                let dead = attempts >= self.max_attempts as i64;
+                let delay = FIRST_RETRY_MS.saturating_mul(1 << (attempts - 1).min(20)).min(LAST_RETRY_MS);
+                sqlx::query(
+                    "UPDATE mail_outbox SET status = $1, attempts = $2, next_attempt_at = $3, claimed_until = 0, last_error = $4
+                     WHERE outbox_id = $5",
+                )
+                .bind(if dead { "dead" } else { "pending" })
+                .bind(attempts)
+                .bind(now + delay)
+                .bind(error.chars().take(500).collect::<String>())
+                .bind(&row.outbox_id)
+                .execute(&self.db.pool)
+                .await?;
+                if dead {
+                    tracing::error!(template = %row.template, outbox_id = %row.outbox_id, attempts, %error, "mail dead-lettered");
+                } else {
+                    tracing::warn!(template = %row.template, outbox_id = %row.outbox_id, attempts, %error, "mail delivery failed; will retry");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn message(&self, row: &OutboxRow) -> Result<Message, String> {
+        let to: Mailbox = row.recipient.parse().map_err(|e| format!("recipient: {e}"))?;
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(row.subject.clone())
+            .message_id(Some(row.message_id.clone()))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(row.body_text.clone()))
+                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(row.body_html.clone())),
+            )
+            .map_err(|e| format!("message: {e}"))
+    }
+}

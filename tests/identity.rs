@@ -1,0 +1,599 @@
+//! Identity end to end over HTTP: sign-in and sessions, uniform answers, throttling, invitations
+//! and resets with mail received by a real SMTP server, members, staff, and the outbox.
+mod common;
+
+use common::smtp::{free_port, TestMailServer};
+use common::{session_cookie, without_nonces, TestApp, DEMO_PASSWORD};
+use reqwest::StatusCode;
+use std::time::Duration;
+use styk::config::Backend;
+
+const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
+const PIOTR: &str = "piotr@demo.styk.pl"; // billing, same account
+const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
+
+async fn demo_app(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    let mut settings = vec![("STYK_DEMO", "1")];
+    settings.extend_from_slice(extra);
+    TestApp::spawn_with(backend, &settings, axum::Router::new()).await
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+}
+
+/// A client that keeps no cookies: each request says exactly which session it presents.
+fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    bare_client().get(app.url(path)).header("Cookie", format!("styk_session={cookie}")).send().await.unwrap()
+}
+
+async fn post_with_cookie(app: &TestApp, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> reqwest::Response {
+    let mut request =
+        bare_client().post(app.url(path)).header("Origin", &app.address).header("Accept", "text/html").form(form);
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", format!("styk_session={cookie}"));
+    }
+    request.send().await.unwrap()
+}
+
+async fn scalar_text(app: &TestApp, sql: &str, bind: &str) -> Option<String> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as(sql).bind(bind).fetch_optional(&app.state.db.pool).await.unwrap();
+    row.and_then(|(v,)| v)
+}
+
+on_both_backends! {
+    session_id_changes_at_sign_in_and_the_old_one_is_rejected => |backend| async move {
+        let app = demo_app(backend, &[]).await;
+        let first = post_with_cookie(&app, "/sign-in", None, &[("email", OLA), ("password", DEMO_PASSWORD)]).await;
+        assert_eq!(first.status(), StatusCode::SEE_OTHER);
+        let first_id = session_cookie(&first).expect("a session cookie after sign-in");
+        let set_cookie = first.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax") && set_cookie.contains("Path=/"), "{set_cookie}");
+        assert_eq!(get_with_cookie(&app, "/account", &first_id).await.status(), StatusCode::OK);
+
+        // Signing in again on the same browser gives the session a new id.
+        let second =
+            post_with_cookie(&app, "/sign-in", Some(&first_id), &[("email", OLA), ("password", DEMO_PASSWORD)]).await;
+        assert_eq!(second.status(), StatusCode::SEE_OTHER);
+        let second_id = session_cookie(&second).expect("a new session cookie");
+        assert_ne!(first_id, second_id);
+        let old = get_with_cookie(&app, "/account", &first_id).await;
+        assert_eq!(old.status(), StatusCode::SEE_OTHER, "the old session id must not work any more");
+        assert!(location(&old).starts_with("/sign-in"));
+        let page = get_with_cookie(&app, "/account", &second_id).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.text().await.unwrap().contains("Piekarnia Ola Nowak sp. z o.o."));
+
+        // Signing out ends it for good.
+        let out = post_with_cookie(&app, "/sign-out", Some(&second_id), &[]).await;
+        assert_eq!(out.status(), StatusCode::SEE_OTHER);
+        assert_eq!(get_with_cookie(&app, "/account", &second_id).await.status(), StatusCode::SEE_OTHER);
+        app.stop().await;
+    };
+
+    sign_in_reset_and_registration_answer_alike_for_known_and_unknown_emails => |backend| async move {
+        let app = demo_app(backend, &[]).await;
+        let answer = |response: reqwest::Response, typed: &'static str| async move {
+            let status = response.status();
+            let location = location(&response);
+            // The page shows the typed address again; apart from that echo, nothing may differ.
+            let body = without_nonces(&response.text().await.unwrap()).replace(typed, "TYPED");
+            (status, location, body)
+        };
+        let known = answer(post_with_cookie(&app, "/sign-in", None, &[("email", OLA), ("password", "wrong-password-1")]).await, OLA).await;
+        let unknown = answer(post_with_cookie(&app, "/sign-in", None, &[("email", "nobody@example.com"), ("password", "wrong-password-1")]).await, "nobody@example.com").await;
+        assert_eq!(known.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(known, unknown, "sign-in must not tell known from unknown addresses");
+
+        let known = answer(post_with_cookie(&app, "/forgot-password", None, &[("email", OLA)]).await, OLA).await;
+        let unknown = answer(post_with_cookie(&app, "/forgot-password", None, &[("email", "nobody@example.com")]).await, "nobody@example.com").await;
+        assert_eq!(known.0, StatusCode::SEE_OTHER);
+        assert_eq!(known, unknown, "reset must not tell known from unknown addresses");
+
+        let (customer_number, invoice_number) = ola_account_numbers(&app).await;
+        let register = |email: &'static str, invoice: String| {
+            let customer_number = customer_number.clone();
+            let app = &app;
+            async move {
+                post_with_cookie(app, "/register", None, &[("customer_number", &customer_number), ("invoice_number", &invoice), ("email", email)]).await
+            }
+        };
+        let existing_member = answer(register(PIOTR, invoice_number.clone()).await, PIOTR).await;
+        let new_person = answer(register("new.person@example.com", invoice_number.clone()).await, "new.person@example.com").await;
+        let wrong_invoice = answer(register("other.person@example.com", "FV/1999/01/000001".into()).await, "other.person@example.com").await;
+        assert_eq!(existing_member.0, StatusCode::SEE_OTHER);
+        assert_eq!(existing_member, new_person);
+        assert_eq!(new_person, wrong_invoice, "a wrong pair must reveal nothing");
+        app.stop().await;
+    };
+
+    an_invitation_arrives_over_smtp_and_the_invitee_takes_over => |backend| async move {
+        let smtp = TestMailServer::start();
+        let app = demo_app(backend, &[("STYK_SMTP_URL", &smtp.url()), ("STYK_MAIL_FROM", "Styk <portal@styk.test>")]).await;
+        assert_eq!(app.sign_in(OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        let invited = app
+            .post_form("/account/members/invite", &[("email", "Zofia.Nowak@example.com"), ("full_name", "Zofia Nowak"), ("role", "billing")])
+            .await;
+        assert_eq!(invited.status(), StatusCode::SEE_OTHER, "{}", invited.text().await.unwrap());
+
+        let mail = smtp.wait_for("zofia.nowak@example.com", "Piekarnia Ola Nowak").await;
+        assert_eq!(mail.from, "portal@styk.test");
+        assert!(mail.message_id.ends_with("@127.0.0.1"), "stable Message-ID from the outbox row: {}", mail.message_id);
+        assert!(mail.html.contains("Aleksandra Nowak"), "HTML part names the inviter");
+        let link = mail.link(&format!("{}/invitation?token=", app.address)).expect("an invitation link built from the public URL");
+        let token = link.split("token=").nth(1).unwrap().to_string();
+
+        let page = app.client.get(&link).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.text().await.unwrap().contains("Piekarnia Ola Nowak sp. z o.o."));
+
+        // A weak password is refused beside the field; the typed name stays.
+        let weak = app.post_form("/invitation", &[("token", &token), ("full_name", "Zofia Nowak-Kowalska"), ("password", "password123")]).await;
+        assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = weak.text().await.unwrap();
+        assert!(body.contains("field__error") && body.contains("too common"), "{body}");
+        assert!(body.contains("value=\"Zofia Nowak-Kowalska\""));
+        assert!(!body.contains("password123"), "a password is never echoed");
+
+        let accepted = app.post_form("/invitation", &[("token", &token), ("full_name", "Zofia Nowak"), ("password", "zielony rower nad rzeką")]).await;
+        assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&accepted), "/sign-in?notice=password_set");
+
+        // The stored hash is argon2id at OWASP's parameters or stronger.
+        let hash = scalar_text(&app, "SELECT password_hash FROM members WHERE lower(email) = $1", "zofia.nowak@example.com").await.unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        let params = hash.split('$').nth(3).unwrap();
+        let value = |key: &str| params.split(',').find_map(|p| p.strip_prefix(key)).unwrap().parse::<u32>().unwrap();
+        assert!(value("m=") >= 19_456 && value("t=") >= 2, "{hash}");
+
+        // The link works once.
+        let again = app.client.get(&link).send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::GONE);
+        assert!(again.text().await.unwrap().contains("href=\"/forgot-password\""), "the dead link offers a new one");
+
+        let zofia = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&zofia, "zofia.nowak@example.com", "zielony rower nad rzeką").await.status(), StatusCode::SEE_OTHER);
+        let account = zofia.get(app.url("/account")).send().await.unwrap();
+        assert!(account.text().await.unwrap().contains("Piekarnia Ola Nowak sp. z o.o."));
+        let audit: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action IN ('member.invited', 'invitation.accepted', 'sign_in.succeeded')")
+            .fetch_one(&app.state.db.pool).await.unwrap();
+        assert!(audit.0 >= 4, "every authentication event is audited");
+        app.stop().await;
+    };
+
+    rapid_failed_sign_ins_get_429_and_the_account_recovers_after_the_window => |backend| async move {
+        let app = demo_app(backend, &[("STYK_THROTTLE_ACCOUNT_LIMIT", "3"), ("STYK_THROTTLE_WINDOW", "2")]).await;
+        for _ in 0..3 {
+            assert_eq!(app.sign_in(OLA, "not-the-password").await.status(), StatusCode::UNAUTHORIZED);
+        }
+        let blocked = app.sign_in(OLA, DEMO_PASSWORD).await;
+        assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the block");
+        assert!(blocked.text().await.unwrap().contains("Too many attempts"));
+        // Translated like every message.
+        let polish = app
+            .client
+            .post(app.url("/sign-in"))
+            .header("Origin", &app.address)
+            .header("Cookie", "i18n_pref_locale=pl")
+            .form(&[("email", OLA), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(polish.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(polish.text().await.unwrap().contains("Zbyt wiele prób"));
+        tokio::time::sleep(Duration::from_millis(2_200)).await;
+        assert_eq!(app.sign_in(OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER, "the account recovers after the window");
+        app.stop().await;
+    };
+
+    mail_waits_out_an_smtp_outage_and_dead_letters_after_the_limit => |backend| async move {
+        let port = free_port();
+        let app = demo_app(backend, &[("STYK_SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+        assert_eq!(app.post_form("/forgot-password", &[("email", ANNA)]).await.status(), StatusCode::SEE_OTHER);
+        // Nobody listens: the mail stays in the outbox with the failure recorded.
+        let pending = wait_for_outbox(&app, "password_reset", |status, attempts| status == "pending" && attempts >= 1).await;
+        assert!(pending.is_some(), "the failed attempt is recorded");
+        let smtp = TestMailServer::start_on(port);
+        let mail = smtp.wait_for(ANNA, "Reset your Styk password").await;
+        assert!(mail.link(&format!("{}/reset-password?token=", app.address)).is_some());
+        let sent = wait_for_outbox(&app, "password_reset", |status, _| status == "sent").await;
+        assert!(sent.is_some());
+        let (text,): (String,) = sqlx::query_as("SELECT body_text FROM mail_outbox WHERE template = 'password_reset'")
+            .fetch_one(&app.state.db.pool).await.unwrap();
+        assert!(text.is_empty(), "a delivered body (with its one-time link) is not kept");
+        app.stop().await;
+
+        let app = demo_app(backend, &[("STYK_SMTP_URL", &format!("smtp://127.0.0.1:{}", free_port())), ("STYK_MAIL_MAX_ATTEMPTS", "1")]).await;
+        assert_eq!(app.post_form("/forgot-password", &[("email", ANNA)]).await.status(), StatusCode::SEE_OTHER);
+        assert!(wait_for_outbox(&app, "password_reset", |status, _| status == "dead").await.is_some(), "dead-lettered after the limit");
+        app.stop().await;
+    };
+
+    reset_links_work_once_and_end_every_session => |backend| async move {
+        let smtp = TestMailServer::start();
+        let app = demo_app(backend, &[("STYK_SMTP_URL", &smtp.url())]).await;
+        let other_browser = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&other_browser, ANNA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.post_form("/forgot-password", &[("email", "Anna@Demo.Styk.pl")]).await.status(), StatusCode::SEE_OTHER);
+        let mail = smtp.wait_for(ANNA, "Reset your Styk password").await;
+        let link = mail.link(&format!("{}/reset-password?token=", app.address)).unwrap();
+        let token = link.split("token=").nth(1).unwrap().to_string();
+        assert_eq!(app.client.get(&link).send().await.unwrap().status(), StatusCode::OK);
+        let done = app.post_form("/reset-password", &[("token", &token), ("password", "new kettle by the window")]).await;
+        assert_eq!(done.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&done), "/sign-in?notice=password_changed");
+        smtp.wait_for(ANNA, "Your password was changed").await;
+        let reused = app.post_form("/reset-password", &[("token", &token), ("password", "another kettle by the door")]).await;
+        assert_eq!(reused.status(), StatusCode::GONE);
+        assert_eq!(other_browser.get(app.url("/account")).send().await.unwrap().status(), StatusCode::SEE_OTHER, "a reset ends every session");
+        assert_eq!(app.sign_in(ANNA, DEMO_PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(app.sign_in(ANNA, "new kettle by the window").await.status(), StatusCode::SEE_OTHER);
+        app.stop().await;
+    };
+}
+
+async fn ola_account_numbers(app: &TestApp) -> (String, String) {
+    sqlx::query_as(
+        "SELECT a.customer_number, i.invoice_number FROM customer_accounts a JOIN members m ON m.account_id = a.account_id
+         JOIN invoices i ON i.account_id = a.account_id WHERE m.email = $1 ORDER BY i.invoice_number LIMIT 1",
+    )
+    .bind(OLA)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn wait_for_outbox(app: &TestApp, template: &str, done: impl Fn(&str, i64) -> bool) -> Option<(String, i64)> {
+    for _ in 0..400 {
+        let row: Option<(String, i64)> = sqlx::query_as("SELECT status, attempts FROM mail_outbox WHERE template = $1")
+            .bind(template)
+            .fetch_optional(&app.state.db.pool)
+            .await
+            .unwrap();
+        if let Some((status, attempts)) = &row {
+            if done(status, *attempts) {
+                return row;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_with_proof_of_account_makes_a_member() {
+    let smtp = TestMailServer::start();
+    let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
+    let (customer_number, invoice_number) = ola_account_numbers(&app).await;
+    // Bad input is reported beside each field and what was typed stays.
+    let bad = app
+        .post_form(
+            "/register",
+            &[("customer_number", &customer_number), ("invoice_number", ""), ("email", "not-an-email")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = bad.text().await.unwrap();
+    assert!(body.contains("register-invoice_number-error") && body.contains("register-email-error"), "{body}");
+    assert!(body.contains(&format!("value=\"{customer_number}\"")) && body.contains("value=\"not-an-email\""));
+
+    let sent = app
+        .post_form(
+            "/register",
+            &[
+                ("customer_number", &customer_number),
+                ("invoice_number", &invoice_number.to_lowercase()),
+                ("email", "jan.kowal@example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&sent), "/register?notice=registration_sent");
+    let mail = smtp.wait_for("jan.kowal@example.com", "Piekarnia").await;
+    assert!(mail.text.contains("Piekarnia Ola Nowak"), "in the account's language: {}", mail.subject);
+    let link = mail.link(&format!("{}/register/complete?token=", app.address)).unwrap();
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let done = app
+        .post_form(
+            "/register/complete",
+            &[("token", &token), ("full_name", "Jan Kowal"), ("password", "chleb z masłem i miodem")],
+        )
+        .await;
+    assert_eq!(location(&done), "/sign-in?notice=registered");
+    assert_eq!(app.sign_in("jan.kowal@example.com", "chleb z masłem i miodem").await.status(), StatusCode::SEE_OTHER);
+    let role = scalar_text(&app, "SELECT role FROM members WHERE email = $1", "jan.kowal@example.com").await;
+    assert_eq!(role.as_deref(), Some("member"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_password_needs_the_current_one_and_ends_other_sessions_on_request() {
+    let smtp = TestMailServer::start();
+    let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
+    let laptop = TestApp::new_client();
+    assert_eq!(app.sign_in_with(&laptop, ANNA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let before = app.sign_in(ANNA, DEMO_PASSWORD).await;
+    let before_id = session_cookie(&before).unwrap();
+
+    let security = app.get("/account/security").await.text().await.unwrap();
+    assert_eq!(security.matches("/account/sessions/end").count(), 2, "one other session to end, and 'everywhere else'");
+
+    let wrong = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", "guess"),
+                ("new_password", "fresh bread every morning"),
+                ("end_other_sessions", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text().await.unwrap().contains("This is not your current password."));
+
+    let changed = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", DEMO_PASSWORD),
+                ("new_password", "fresh bread every morning"),
+                ("end_other_sessions", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let after_id = session_cookie(&changed).expect("a password change rotates the session id");
+    assert_ne!(before_id, after_id);
+    assert_eq!(get_with_cookie(&app, "/account", &before_id).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/account").await.status(), StatusCode::OK, "this session continues");
+    assert_eq!(
+        laptop.get(app.url("/account")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "the other one ended"
+    );
+    smtp.wait_for(ANNA, "Your password was changed").await;
+    assert_eq!(app.sign_in_with(&TestApp::new_client(), ANNA, DEMO_PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_email_change_is_confirmed_from_the_new_address_and_told_to_the_old() {
+    let smtp = TestMailServer::start();
+    let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
+    app.sign_in(ANNA, DEMO_PASSWORD).await;
+    let no_password = app.post_form("/account/email", &[("new_email", "anna.new@example.com"), ("password", "")]).await;
+    assert_eq!(no_password.status(), StatusCode::UNPROCESSABLE_ENTITY, "re-authentication is required");
+    let asked =
+        app.post_form("/account/email", &[("new_email", "anna.new@example.com"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(location(&asked), "/account/security?notice=email_change_sent");
+    let mail = smtp.wait_for("anna.new@example.com", "Confirm your new e-mail").await;
+    let link = mail.link(&format!("{}/email-change?token=", app.address)).unwrap();
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    // Opening the link changes nothing (mail scanners open links); the button does.
+    assert_eq!(app.client.get(&link).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(scalar_text(&app, "SELECT email FROM members WHERE email = $1", ANNA).await.as_deref(), Some(ANNA));
+    let confirmed = app.post_form("/email-change", &[("token", &token)]).await;
+    assert_eq!(location(&confirmed), "/account/security?notice=email_changed");
+    let notice = smtp.wait_for(ANNA, "Your e-mail address was changed").await;
+    assert!(notice.text.contains("anna.new@example.com"));
+    assert_eq!(
+        app.sign_in_with(&TestApp::new_client(), "anna.new@example.com", DEMO_PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owners_manage_members_of_their_own_account_only() {
+    let app = demo_app(Backend::Sqlite, &[]).await;
+    // A billing member may not invite.
+    let piotr = TestApp::new_client();
+    app.sign_in_with(&piotr, PIOTR, DEMO_PASSWORD).await;
+    let refused = app
+        .post_form_with(
+            &piotr,
+            "/account/members/invite",
+            &[("email", "x@example.com"), ("full_name", "X"), ("role", "member")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let list = piotr
+        .post(app.url("/api/account_members"))
+        .header("Origin", &app.address)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::FORBIDDEN);
+
+    // Ola cannot touch Anna's people: their ids are simply not found in her account.
+    app.sign_in(OLA, DEMO_PASSWORD).await;
+    let anna_id = scalar_text(&app, "SELECT member_id FROM members WHERE email = $1", ANNA).await.unwrap();
+    let role = app.post_form("/account/members/role", &[("member", &anna_id), ("role", "billing")]).await;
+    assert_eq!(role.status(), StatusCode::NOT_FOUND);
+    let remove = app.post_form("/account/members/remove", &[("member", &anna_id)]).await;
+    assert_eq!(remove.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        scalar_text(&app, "SELECT role FROM members WHERE member_id = $1", &anna_id).await.as_deref(),
+        Some("owner")
+    );
+    let listed = app
+        .client
+        .post(app.url("/api/account_members"))
+        .header("Origin", &app.address)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    let listed = listed.text().await.unwrap();
+    assert!(listed.contains(PIOTR) && !listed.contains(ANNA), "{listed}");
+
+    // The last owner cannot step down.
+    let ola_id = scalar_text(&app, "SELECT member_id FROM members WHERE email = $1", OLA).await.unwrap();
+    let last = app.post_form("/account/members/role", &[("member", &ola_id), ("role", "member")]).await;
+    assert_eq!(last.status(), StatusCode::CONFLICT);
+
+    // A role change ends the member's sessions; removal ends access.
+    let piotr_id = scalar_text(&app, "SELECT member_id FROM members WHERE email = $1", PIOTR).await.unwrap();
+    assert_eq!(
+        app.post_form("/account/members/role", &[("member", &piotr_id), ("role", "member")]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(piotr.get(app.url("/account")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.post_form("/account/members/remove", &[("member", &piotr_id)]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.sign_in_with(&piotr, PIOTR, DEMO_PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_create_and_disable_staff_and_disabling_ends_their_sessions() {
+    let smtp = TestMailServer::start();
+    let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
+    // Staff sign in on their own page; a customer's credentials do not work there.
+    assert_eq!(
+        app.post_form("/staff/sign-in", &[("email", OLA), ("password", DEMO_PASSWORD)]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let agent = TestApp::new_client();
+    assert_eq!(
+        app.post_form_with(&agent, "/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD)])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(agent.get(app.url("/staff")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        agent.get(app.url("/account")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "staff are not customers"
+    );
+    let not_admin = app
+        .post_form_with(&agent, "/staff/users", &[("email", "x@styk.test"), ("full_name", "X"), ("role", "agent")])
+        .await;
+    assert_eq!(not_admin.status(), StatusCode::FORBIDDEN);
+
+    assert_eq!(
+        app.post_form("/staff/sign-in", &[("email", "admin@demo.styk.pl"), ("password", DEMO_PASSWORD)]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let created = app
+        .post_form("/staff/users", &[("email", "ewa@styk.test"), ("full_name", "Ewa Lis"), ("role", "supervisor")])
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let invitation = smtp.wait_for("ewa@styk.test", "staff").await;
+    assert!(invitation.link(&format!("{}/invitation?token=", app.address)).is_some());
+
+    let agent_id =
+        scalar_text(&app, "SELECT staff_id FROM staff_users WHERE email = $1", "agent@demo.styk.pl").await.unwrap();
+    assert_eq!(
+        app.post_form("/staff/users/status", &[("staff", &agent_id), ("disabled", "1")]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let after = agent.get(app.url("/staff")).send().await.unwrap();
+    assert_eq!(after.status(), StatusCode::SEE_OTHER, "disabling ends every session at once");
+    assert!(location(&after).starts_with("/staff/sign-in"));
+    assert_eq!(
+        app.post_form_with(&agent, "/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD)])
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let audit = scalar_text(
+        &app,
+        "SELECT detail FROM audit_log WHERE action = 'staff.disabled' AND subject_id = $1",
+        &agent_id,
+    )
+    .await
+    .unwrap();
+    assert!(audit.contains("\"before\"") && audit.contains("\"after\""), "{audit}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_absolute_timeouts_end_sessions() {
+    let app = demo_app(Backend::Sqlite, &[]).await;
+    for (column, reason) in [("last_seen_at", "idle_timeout"), ("created_at", "absolute_timeout")] {
+        let client = TestApp::new_client();
+        app.sign_in_with(&client, ANNA, DEMO_PASSWORD).await;
+        assert_eq!(client.get(app.url("/account")).send().await.unwrap().status(), StatusCode::OK);
+        let long_ago = styk::db::now_ms() - 13 * 3_600_000;
+        sqlx::query(&format!("UPDATE auth_sessions SET {column} = $1 WHERE ended_at IS NULL"))
+            .bind(long_ago)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(client.get(app.url("/account")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+        let ended: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM auth_sessions WHERE end_reason = $1")
+            .bind(reason)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(ended.0, 1, "{reason}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashes_with_older_parameters_are_upgraded_at_sign_in() {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let app = demo_app(Backend::Sqlite, &[]).await;
+    let weak = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(4096, 1, 1, None).unwrap(),
+    )
+    .hash_password(DEMO_PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+    .unwrap()
+    .to_string();
+    sqlx::query("UPDATE members SET password_hash = $1 WHERE email = $2")
+        .bind(&weak)
+        .bind(ANNA)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.sign_in(ANNA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let hash = scalar_text(&app, "SELECT password_hash FROM members WHERE email = $1", ANNA).await.unwrap();
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_one_address_gets_429() {
+    let app = demo_app(Backend::Sqlite, &[("STYK_THROTTLE_IP_LIMIT", "3")]).await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.post_form("/forgot-password", &[("email", "someone@example.com")]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(
+        app.post_form("/forgot-password", &[("email", "someone@example.com")]).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_and_forged_links_answer_410_with_a_way_forward() {
+    let app = demo_app(Backend::Sqlite, &[]).await;
+    for (path, again) in [
+        ("/invitation", "/forgot-password"),
+        ("/reset-password", "/forgot-password"),
+        ("/register/complete", "/register"),
+        ("/email-change", "/account/security"),
+    ] {
+        for token in ["", "abc", &"x".repeat(5000)] {
+            let response = app.get(&format!("{path}?token={token}")).await;
+            assert_eq!(response.status(), StatusCode::GONE, "{path}");
+            assert!(response.text().await.unwrap().contains(&format!("href=\"{again}\"")), "{path}");
+        }
+    }
+    app.stop().await;
+}
