@@ -117,7 +117,7 @@ on_both_backends! {
         let app = demo_app(backend, &[("STYK_SMTP_URL", &smtp.url()), ("STYK_MAIL_FROM", "Styk <portal@styk.test>")]).await;
         assert_eq!(app.sign_in(OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
         let invited = app
-            .post_form("/account/members/invite", &[("email", "Zofia.Nowak@example.com"), ("full_name", "Zofia Nowak"), ("role", "billing")])
+            .post_form("/account/members", &[("form", "invite_member"), ("email", "Zofia.Nowak@example.com"), ("full_name", "Zofia Nowak"), ("role", "billing")])
             .await;
         assert_eq!(invited.status(), StatusCode::SEE_OTHER, "{}", invited.text().await.unwrap());
 
@@ -320,12 +320,17 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions_on_
     let before_id = session_cookie(&before).unwrap();
 
     let security = app.get("/account/security").await.text().await.unwrap();
-    assert_eq!(security.matches("/account/sessions/end").count(), 2, "one other session to end, and 'everywhere else'");
+    assert_eq!(
+        security.matches("name=\"form\" value=\"sessions\"").count(),
+        2,
+        "one other session to end, and 'everywhere else'"
+    );
 
     let wrong = app
         .post_form(
-            "/account/password",
+            "/account/security",
             &[
+                ("form", "change_password"),
                 ("current_password", "guess"),
                 ("new_password", "fresh bread every morning"),
                 ("end_other_sessions", "on"),
@@ -337,8 +342,9 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions_on_
 
     let changed = app
         .post_form(
-            "/account/password",
+            "/account/security",
             &[
+                ("form", "change_password"),
                 ("current_password", DEMO_PASSWORD),
                 ("new_password", "fresh bread every morning"),
                 ("end_other_sessions", "on"),
@@ -365,10 +371,19 @@ async fn an_email_change_is_confirmed_from_the_new_address_and_told_to_the_old()
     let smtp = TestMailServer::start();
     let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
     app.sign_in(ANNA, DEMO_PASSWORD).await;
-    let no_password = app.post_form("/account/email", &[("new_email", "anna.new@example.com"), ("password", "")]).await;
+    let no_password = app
+        .post_form(
+            "/account/security",
+            &[("form", "change_email"), ("new_email", "anna.new@example.com"), ("password", "")],
+        )
+        .await;
     assert_eq!(no_password.status(), StatusCode::UNPROCESSABLE_ENTITY, "re-authentication is required");
-    let asked =
-        app.post_form("/account/email", &[("new_email", "anna.new@example.com"), ("password", DEMO_PASSWORD)]).await;
+    let asked = app
+        .post_form(
+            "/account/security",
+            &[("form", "change_email"), ("new_email", "anna.new@example.com"), ("password", DEMO_PASSWORD)],
+        )
+        .await;
     assert_eq!(location(&asked), "/account/security?notice=email_change_sent");
     let mail = smtp.wait_for("anna.new@example.com", "Confirm your new e-mail").await;
     let link = mail.link(&format!("{}/email-change?token=", app.address)).unwrap();
@@ -396,8 +411,8 @@ async fn owners_manage_members_of_their_own_account_only() {
     let refused = app
         .post_form_with(
             &piotr,
-            "/account/members/invite",
-            &[("email", "x@example.com"), ("full_name", "X"), ("role", "member")],
+            "/account/members",
+            &[("form", "invite_member"), ("email", "x@example.com"), ("full_name", "X"), ("role", "member")],
         )
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
@@ -413,9 +428,10 @@ async fn owners_manage_members_of_their_own_account_only() {
     // Ola cannot touch Anna's people: their ids are simply not found in her account.
     app.sign_in(OLA, DEMO_PASSWORD).await;
     let anna_id = scalar_text(&app, "SELECT member_id FROM members WHERE email = $1", ANNA).await.unwrap();
-    let role = app.post_form("/account/members/role", &[("member", &anna_id), ("role", "billing")]).await;
+    let role =
+        app.post_form("/account/members", &[("form", "member_role"), ("member", &anna_id), ("role", "billing")]).await;
     assert_eq!(role.status(), StatusCode::NOT_FOUND);
-    let remove = app.post_form("/account/members/remove", &[("member", &anna_id)]).await;
+    let remove = app.post_form("/account/members", &[("form", "member_remove"), ("member", &anna_id)]).await;
     assert_eq!(remove.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         scalar_text(&app, "SELECT role FROM members WHERE member_id = $1", &anna_id).await.as_deref(),
@@ -434,18 +450,21 @@ async fn owners_manage_members_of_their_own_account_only() {
 
     // The last owner cannot step down.
     let ola_id = scalar_text(&app, "SELECT member_id FROM members WHERE email = $1", OLA).await.unwrap();
-    let last = app.post_form("/account/members/role", &[("member", &ola_id), ("role", "member")]).await;
+    let last =
+        app.post_form("/account/members", &[("form", "member_role"), ("member", &ola_id), ("role", "member")]).await;
     assert_eq!(last.status(), StatusCode::CONFLICT);
 
     // A role change ends the member's sessions; removal ends access.
     let piotr_id = scalar_text(&app, "SELECT member_id FROM members WHERE email = $1", PIOTR).await.unwrap();
     assert_eq!(
-        app.post_form("/account/members/role", &[("member", &piotr_id), ("role", "member")]).await.status(),
+        app.post_form("/account/members", &[("form", "member_role"), ("member", &piotr_id), ("role", "member")])
+            .await
+            .status(),
         StatusCode::SEE_OTHER
     );
     assert_eq!(piotr.get(app.url("/account")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        app.post_form("/account/members/remove", &[("member", &piotr_id)]).await.status(),
+        app.post_form("/account/members", &[("form", "member_remove"), ("member", &piotr_id)]).await.status(),
         StatusCode::SEE_OTHER
     );
     assert_eq!(app.sign_in_with(&piotr, PIOTR, DEMO_PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
@@ -475,7 +494,11 @@ async fn admins_create_and_disable_staff_and_disabling_ends_their_sessions() {
         "staff are not customers"
     );
     let not_admin = app
-        .post_form_with(&agent, "/staff/users", &[("email", "x@styk.test"), ("full_name", "X"), ("role", "agent")])
+        .post_form_with(
+            &agent,
+            "/staff/users",
+            &[("form", "create_staff"), ("email", "x@styk.test"), ("full_name", "X"), ("role", "agent")],
+        )
         .await;
     assert_eq!(not_admin.status(), StatusCode::FORBIDDEN);
 
@@ -484,7 +507,10 @@ async fn admins_create_and_disable_staff_and_disabling_ends_their_sessions() {
         StatusCode::SEE_OTHER
     );
     let created = app
-        .post_form("/staff/users", &[("email", "ewa@styk.test"), ("full_name", "Ewa Lis"), ("role", "supervisor")])
+        .post_form(
+            "/staff/users",
+            &[("form", "create_staff"), ("email", "ewa@styk.test"), ("full_name", "Ewa Lis"), ("role", "supervisor")],
+        )
         .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let invitation = smtp.wait_for("ewa@styk.test", "staff").await;
@@ -493,7 +519,9 @@ async fn admins_create_and_disable_staff_and_disabling_ends_their_sessions() {
     let agent_id =
         scalar_text(&app, "SELECT staff_id FROM staff_users WHERE email = $1", "agent@demo.styk.pl").await.unwrap();
     assert_eq!(
-        app.post_form("/staff/users/status", &[("staff", &agent_id), ("disabled", "1")]).await.status(),
+        app.post_form("/staff/users", &[("form", "staff_status"), ("staff", &agent_id), ("disabled", "1")])
+            .await
+            .status(),
         StatusCode::SEE_OTHER
     );
     let after = agent.get(app.url("/staff")).send().await.unwrap();

@@ -15,23 +15,23 @@ test("the start page renders, hydrates and passes axe", async ({ page }, testInf
 
 test("the language switcher changes and remembers the language", async ({ page }, testInfo) => {
   const consoleIsClean = watchConsole(page);
-  await page.goto("/orders");
+  await page.goto("/forgot-password");
   await waitForHydration(page, testInfo);
   await page.getByLabel("Language").selectOption("pl");
   await page.getByRole("button", { name: "Change language" }).click();
-  await expect(page).toHaveURL(/\/orders$/);
+  await expect(page).toHaveURL(/\/forgot-password$/);
   await expect(page.locator("html")).toHaveAttribute("lang", "pl");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Zamówienia");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Nie pamiętasz hasła?");
   await expectAccessible(page, testInfo);
 
   // Remembered on the next page, and switchable to Russian.
-  await page.getByRole("link", { name: "Faktury" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Faktury");
+  await page.getByRole("link", { name: "Wróć do logowania" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Logowanie");
   await waitForHydration(page, testInfo);
   await page.getByLabel("Język").selectOption("ru");
   await page.getByRole("button", { name: "Zmień język" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Счета");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Вход");
   await expectAccessible(page, testInfo);
   consoleIsClean();
 });
@@ -49,12 +49,17 @@ test("the skip link moves focus to the main content", async ({ page }, testInfo)
 
 test("every shell page passes axe, and an unknown page is a 404", async ({ page }, testInfo) => {
   const consoleIsClean = watchConsole(page);
-  for (const path of ["/sign-in", "/account", "/orders", "/invoices", "/corrections", "/complaints", "/staff", "/cx"]) {
+  for (const path of ["/sign-in", "/forgot-password", "/register", "/staff/sign-in"]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(200);
     await waitForHydration(page, testInfo);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expectAccessible(page, testInfo);
+  }
+  // Private areas send a visitor to the right sign-in page, and back afterwards.
+  for (const [path, signIn] of [["/orders", "/sign-in"], ["/account/security", "/sign-in"], ["/staff/users", "/staff/sign-in"]]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(`${signIn}?next=${encodeURIComponent(path)}`);
   }
   consoleIsClean();
 

@@ -33,15 +33,72 @@ pub fn routes() -> Router<AppState> {
         .route("/register", post(register))
         .route("/register/complete", get(registration_page).post(complete_registration))
         .route("/email-change", get(email_change_page).post(confirm_email_change))
-        .route("/account/password", post(change_password))
-        .route("/account/email", post(change_email))
-        .route("/account/sessions/end", post(end_sessions))
-        .route("/account/members/invite", post(invite_member))
-        .route("/account/members/role", post(set_member_role))
-        .route("/account/members/remove", post(remove_member))
-        .route("/staff/users", post(create_staff))
-        .route("/staff/users/status", post(set_staff_status))
+        // Pages with several forms take them all at the page's own address, told apart by the
+        // `form` field, so a rejected form re-renders at an address that can be reloaded.
+        .route("/account/security", post(security_forms))
+        .route("/staff/security", post(security_forms))
+        .route("/account/members", post(members_forms))
+        .route("/staff/users", post(staff_users_forms))
         .route("/staff/invite-member", post(staff_invite_member))
+}
+
+#[derive(Deserialize)]
+struct WhichForm {
+    #[serde(default)]
+    form: String,
+}
+
+/// Reads which form of a page was posted, keeping the body for the form's own handler.
+async fn which_form(state: &AppState, request: Request) -> Result<(String, Request), Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Err(crate::server::errors::bare(StatusCode::PAYLOAD_TOO_LARGE)),
+    };
+    let copy = Request::from_parts(parts.clone(), axum::body::Body::from(bytes.clone()));
+    let which = match Form::<WhichForm>::from_request(copy, state).await {
+        Ok(Form(which)) => which.form,
+        Err(_) => return Err(crate::server::errors::bare(StatusCode::BAD_REQUEST)),
+    };
+    Ok((which, Request::from_parts(parts, axum::body::Body::from(bytes))))
+}
+
+async fn security_forms(State(state): State<AppState>, request: Request) -> Response {
+    let (which, request) = match which_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match which.as_str() {
+        "change_password" => change_password(State(state), request).await,
+        "change_email" => change_email(State(state), request).await,
+        "sessions" => end_sessions(State(state), request).await,
+        _ => crate::server::errors::bare(StatusCode::BAD_REQUEST),
+    }
+}
+
+async fn members_forms(State(state): State<AppState>, request: Request) -> Response {
+    let (which, request) = match which_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match which.as_str() {
+        "invite_member" => invite_member(State(state), request).await,
+        "member_role" => set_member_role(State(state), request).await,
+        "member_remove" => remove_member(State(state), request).await,
+        _ => crate::server::errors::bare(StatusCode::BAD_REQUEST),
+    }
+}
+
+async fn staff_users_forms(State(state): State<AppState>, request: Request) -> Response {
+    let (which, request) = match which_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    match which.as_str() {
+        "create_staff" => create_staff(State(state), request).await,
+        "staff_status" => set_staff_status(State(state), request).await,
+        _ => crate::server::errors::bare(StatusCode::BAD_REQUEST),
+    }
 }
 
 /// Paths whose GET is served here rather than by the app's route list.
@@ -70,20 +127,8 @@ fn session(parts: &Parts) -> Result<Session, AppError> {
     })
 }
 
-/// The page a form lives on, for endpoints whose path is not a page of their own.
-fn form_page(post_path: &str, principal: Option<&Principal>) -> &'static str {
-    let staff = principal.is_some_and(|p| p.kind() == PrincipalKind::Staff);
-    match post_path {
-        "/account/password" | "/account/sessions/end" if staff => "/staff/security",
-        "/account/password" | "/account/email" | "/account/sessions/end" => "/account/security",
-        "/account/members/invite" | "/account/members/role" | "/account/members/remove" => "/account/members",
-        "/staff/users" | "/staff/users/status" => "/staff/users",
-        "/sign-out" => "/",
-        _ => "",
-    }
-}
-
-/// Turns a rejection into the page again (or a redirect for a dead link).
+/// Turns a rejection into the page the form was posted from, rendered again with the problems.
+/// (Every form posts to its page's own address; sign-out, which has no page, renders the start.)
 async fn reject(
     state: &AppState,
     mut parts: Parts,
@@ -92,9 +137,8 @@ async fn reject(
     values: Vec<(&str, String)>,
     link: Option<LinkView>,
 ) -> Response {
-    let page_path = form_page(parts.uri.path(), parts.extensions.get::<Principal>());
-    if !page_path.is_empty() {
-        parts.uri = axum::http::Uri::from_static(page_path);
+    if parts.uri.path() == "/sign-out" {
+        parts.uri = axum::http::Uri::from_static("/");
     }
     let mut feedback = FormFeedback::for_form(form);
     feedback.values = values.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
@@ -405,8 +449,7 @@ async fn change_password(State(state): State<AppState>, request: Request) -> Res
                     tracing::error!(?error, "cannot rotate the session id after a password change");
                 }
             }
-            let back = if kind == PrincipalKind::Staff { "/staff/security" } else { "/account/security" };
-            see_other(&format!("{back}?notice=password_changed"))
+            see_other(&format!("{}?notice=password_changed", parts.uri.path()))
         }
         Err(rejection) => {
             let keep = if end_others { "on" } else { "" }.to_string();
@@ -476,7 +519,7 @@ async fn end_sessions(State(state): State<AppState>, request: Request) -> Respon
         Err(response) => return response,
     };
     let client = Client::from_parts(&parts, &state.config);
-    let back = if kind == PrincipalKind::Staff { "/staff/security" } else { "/account/security" };
+    let back = parts.uri.path().to_string();
     match service::end_sessions(&state, &who, form.session.as_deref().filter(|s| !s.is_empty()), &client).await {
         Ok(_) => see_other(&format!("{back}?notice=sessions_ended")),
         Err(rejection) => reject(&state, parts, "sessions", rejection, vec![], None).await,

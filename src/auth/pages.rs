@@ -413,13 +413,24 @@ pub fn AccountPage() -> impl IntoView {
     .into_any()
 }
 
+/// The security page of whoever is signed in: staff have their own area.
+fn security_path() -> &'static str {
+    if use_viewer().staff().is_some() {
+        "/staff/security"
+    } else {
+        "/account/security"
+    }
+}
+
 #[component]
 fn SessionsList() -> impl IntoView {
     let i18n = use_i18n();
+    let action = security_path();
     let sessions = Resource::new(|| (), |_| my_sessions());
     view! {
         <section class="panel">
             <h2>{t!(i18n, sessions_title)}</h2>
+            <FormAlert form="sessions" />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match sessions.await {
@@ -452,7 +463,8 @@ fn SessionsList() -> impl IntoView {
                                                                 view! { <span class="badge">{t!(i18n, sessions_this_one)}</span> }.into_any()
                                                             } else {
                                                                 view! {
-                                                                    <form method="post" action="/account/sessions/end" class="inline-form">
+                                                                    <form method="post" action=action class="inline-form">
+                                                                        <input type="hidden" name="form" value="sessions" />
                                                                         <input type="hidden" name="session" value=s.id.clone() />
                                                                         <button type="submit" class="button button--small button--quiet">
                                                                             {t!(i18n, sessions_end_one)}
@@ -469,7 +481,8 @@ fn SessionsList() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 {(others > 0).then(|| view! {
-                                    <form method="post" action="/account/sessions/end">
+                                    <form method="post" action=action>
+                                        <input type="hidden" name="form" value="sessions" />
                                         <button type="submit" class="button button--quiet">
                                             {t!(i18n, sessions_end_others)}
                                         </button>
@@ -488,6 +501,7 @@ fn SessionsList() -> impl IntoView {
 #[component]
 fn ChangePasswordForm() -> impl IntoView {
     let i18n = use_i18n();
+    let action = security_path();
     let feedback = crate::ui::form::use_form_feedback();
     // Ending other sessions is offered and on by default; a rejected form keeps the choice.
     let end_others = feedback.form != "change_password"
@@ -496,7 +510,8 @@ fn ChangePasswordForm() -> impl IntoView {
         <section class="panel">
             <h2>{t!(i18n, change_password_title)}</h2>
             <FormAlert form="change_password" />
-            <form class="form" method="post" action="/account/password" novalidate>
+            <form class="form" method="post" action=action novalidate>
+                <input type="hidden" name="form" value="change_password" />
                 <Field form="change_password" name="current_password" kind="password" autocomplete="current-password" label=text!(i18n, field_current_password) />
                 <Field
                     form="change_password"
@@ -544,7 +559,8 @@ pub fn SecurityPage() -> impl IntoView {
                 <h2>{t!(i18n, change_email_title)}</h2>
                 <p>{t!(i18n, change_email_lead)}</p>
                 <FormAlert form="change_email" />
-                <form class="form" method="post" action="/account/email" novalidate>
+                <form class="form" method="post" action="/account/security" novalidate>
+                    <input type="hidden" name="form" value="change_email" />
                     <Field form="change_email" name="new_email" kind="email" autocomplete="email" label=text!(i18n, field_new_email) />
                     <Field form="change_email" name="password" kind="password" autocomplete="current-password" label=text!(i18n, field_current_password) />
                     <button type="submit" class="button">
@@ -606,7 +622,8 @@ pub fn MembersPage() -> impl IntoView {
                                                 </td>
                                                 <td>{m.email.clone()}</td>
                                                 <td>
-                                                    <form method="post" action="/account/members/role" class="inline-form">
+                                                    <form method="post" action="/account/members" class="inline-form">
+                                                        <input type="hidden" name="form" value="member_role" />
                                                         <input type="hidden" name="member" value=m.member_id.clone() />
                                                         <label class="visually-hidden" for=role_id.clone()>{t!(i18n, field_role)} " " {m.full_name.clone()}</label>
                                                         <select id=role_id name="role">
@@ -621,7 +638,8 @@ pub fn MembersPage() -> impl IntoView {
                                                 </td>
                                                 <td>
                                                     {(!m.is_me).then(|| view! {
-                                                        <form method="post" action="/account/members/remove" class="inline-form">
+                                                        <form method="post" action="/account/members" class="inline-form">
+                                                            <input type="hidden" name="form" value="member_remove" />
                                                             <input type="hidden" name="member" value=m.member_id.clone() />
                                                             <button type="submit" class="button button--small button--danger">{t!(i18n, members_remove)}</button>
                                                         </form>
@@ -641,7 +659,8 @@ pub fn MembersPage() -> impl IntoView {
             <h2>{t!(i18n, members_invite_title)}</h2>
             <p>{t!(i18n, members_invite_lead)}</p>
             <FormAlert form="invite_member" />
-            <form class="form" method="post" action="/account/members/invite" novalidate>
+            <form class="form" method="post" action="/account/members" novalidate>
+                <input type="hidden" name="form" value="invite_member" />
                 <Field form="invite_member" name="full_name" label=text!(i18n, field_full_name) />
                 <Field form="invite_member" name="email" kind="email" label=text!(i18n, field_email) />
                 <SelectField form="invite_member" name="role" label=text!(i18n, field_role) options=member_role_options() value="member" />
@@ -761,7 +780,8 @@ pub fn StaffUsersPage() -> impl IntoView {
                                                         _ => t_string!(i18n, staff_users_active),
                                                     }}</span>
                                                     {(!u.is_me).then(|| view! {
-                                                        <form method="post" action="/staff/users/status" class="inline-form">
+                                                        <form method="post" action="/staff/users" class="inline-form">
+                                                            <input type="hidden" name="form" value="staff_status" />
                                                             <input type="hidden" name="staff" value=u.staff_id.clone() />
                                                             <input type="hidden" name="disabled" value=if u.disabled { "0" } else { "1" } />
                                                             <button type="submit" class="button button--small button--quiet">
@@ -784,6 +804,7 @@ pub fn StaffUsersPage() -> impl IntoView {
             <h2>{t!(i18n, staff_users_create_title)}</h2>
             <FormAlert form="create_staff" />
             <form class="form" method="post" action="/staff/users" novalidate>
+                <input type="hidden" name="form" value="create_staff" />
                 <Field form="create_staff" name="full_name" label=text!(i18n, field_full_name) />
                 <Field form="create_staff" name="email" kind="email" label=text!(i18n, field_email) />
                 <SelectField form="create_staff" name="role" label=text!(i18n, field_role) options=staff_role_options() value="agent" />
