@@ -31,6 +31,17 @@ enum Command {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
+    /// Create an administrator (the first staff user of a new installation) and print their
+    /// invitation link; the running portal also e-mails it.
+    InviteAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Language of the invitation e-mail: en, pl or ru.
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +69,7 @@ fn main() -> ExitCode {
                 let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
                 load_demo(config, DemoOptions { accounts, orders_per_account, seed, today }).await
             }
+            Command::InviteAdmin { email, name, language } => invite_admin(config, &email, &name, &language).await,
         }
     });
     match result {
@@ -111,4 +123,28 @@ async fn load_demo(config: Config, options: DemoOptions) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+async fn invite_admin(config: Config, email: &str, name: &str, language: &str) -> Result<(), String> {
+    use styk::auth::service::{insert_staff, Rejection, StaffActor};
+    let db = Db::connect(&config).await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
+    db.migrate().await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
+    let actor = StaffActor { kind: "system", id: None, name: "Styk", ip: None };
+    match insert_staff(&db, &config, actor, email, name, "admin", language).await {
+        Ok(link) => {
+            println!(
+                "Administrator {email} created. Invitation (valid {} days):",
+                config.invitation_ttl.as_secs() / 86_400
+            );
+            println!("  {link}");
+            println!("The portal e-mails it as well once it runs.");
+            Ok(())
+        }
+        Err(Rejection::Fields(fields)) => Err(fields
+            .iter()
+            .map(|(field, problem)| format!("--{}: {problem}", field.replace("full_name", "name")))
+            .collect::<Vec<_>>()
+            .join(", ")),
+        Err(other) => Err(format!("cannot create the administrator ({other:?})")),
+    }
 }

@@ -103,3 +103,22 @@ fn the_demo_command_loads_an_empty_database_once() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("empty database"));
 }
+
+#[test]
+fn a_new_installation_gets_its_first_administrator_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let vars = [("STYK_DATA_DIR", data.path().to_str().unwrap()), ("STYK_PUBLIC_URL", "https://portal.example.com")];
+    let args = ["invite-admin", "--email", "Root@Example.com", "--name", "Ada Admin", "--language", "pl"];
+    let output = styk(&vars, &args).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("https://portal.example.com/invitation?token="), "{stdout}");
+    // The same address twice is refused with one line naming the option.
+    let again = styk(&vars, &args).output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("--email: email_taken"), "{stderr}");
+    let bad = styk(&vars, &["invite-admin", "--email", "nope", "--name", " "]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("--email: email_invalid") && stderr.contains("--name: required"), "{stderr}");
+}

@@ -10,7 +10,8 @@ use super::password::{hash_password, needs_rehash, verify_or_dummy};
 use super::sessions::{self, db_error, Client, Principal, PrincipalKind};
 use super::throttle::{self, Action, Verdict};
 use super::tokens::{self, Purpose, TokenSubject};
-use crate::db::{ids::new_id, now_ms};
+use crate::config::Config;
+use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
 use crate::mail::{self, templates::locale_from_code, Template};
 use crate::server::AppState;
@@ -97,27 +98,28 @@ fn required(raw: &str, max_chars: usize) -> Result<String, FieldProblem> {
     }
 }
 
-fn link(state: &AppState, path: &str, token: &str) -> String {
-    format!("{}{path}?token={token}", state.config.public_url)
+/// A link for an e-mail, always from the configured public URL (never the request's Host header).
+fn link(config: &Config, path: &str, token: &str) -> String {
+    format!("{}{path}?token={token}", config.public_url)
 }
 
 /// The host part of the public URL, used in Message-IDs.
-fn mail_domain(state: &AppState) -> String {
-    url::Url::parse(&state.config.public_url)
+fn mail_domain(config: &Config) -> String {
+    url::Url::parse(&config.public_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| "styk".into())
 }
 
 async fn enqueue(
-    state: &AppState,
+    config: &Config,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     template: Template,
     locale: &str,
     to: &str,
 ) -> Result<(), sqlx::Error> {
     let mail = template.render(locale_from_code(locale), to);
-    mail::enqueue(tx, &mail, &mail_domain(state)).await.map(|_| ())
+    mail::enqueue(tx, &mail, &mail_domain(config)).await.map(|_| ())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,9 +307,9 @@ pub async fn request_password_reset(state: &AppState, email_raw: &str, client: &
         };
         let token = tokens::issue(&mut tx, Purpose::PasswordReset, &subject, SHORT_LINK_TTL).await?;
         enqueue(
-            state,
+            &state.config,
             &mut tx,
-            Template::PasswordReset { link: link(state, "/reset-password", &token) },
+            Template::PasswordReset { link: link(&state.config, "/reset-password", &token) },
             &language,
             email.as_str(),
         )
@@ -416,7 +418,7 @@ pub async fn reset_password(
     sessions::end_all(&mut *tx, kind, &principal_id, None, "password_reset").await?;
     throttle::clear(&mut *tx, &throttle::email_key(&row.email)).await?;
     enqueue(
-        state,
+        &state.config,
         &mut tx,
         Template::PasswordChanged { reset_link: format!("{}/forgot-password", state.config.public_url) },
         &language,
@@ -590,10 +592,10 @@ pub async fn invite_member(
     let template = Template::MemberInvitation {
         account_name,
         inviter_name,
-        link: link(state, "/invitation", &token),
+        link: link(&state.config, "/invitation", &token),
         days: state.config.invitation_ttl.as_secs() / 86_400,
     };
-    enqueue(state, &mut tx, template, &language, email.as_str()).await?;
+    enqueue(&state.config, &mut tx, template, &language, email.as_str()).await?;
     audit::record(
         &mut *tx,
         AuditEntry {
@@ -664,7 +666,7 @@ pub async fn register(
                 sign_in_link: format!("{}/sign-in", state.config.public_url),
                 reset_link: format!("{}/forgot-password", state.config.public_url),
             };
-            enqueue(state, &mut tx, template, language, email.as_str()).await?;
+            enqueue(&state.config, &mut tx, template, language, email.as_str()).await?;
             "registration.existing_member"
         }
         (Some((account_id, account_name, language)), None) => {
@@ -677,9 +679,9 @@ pub async fn register(
             let token = tokens::issue(&mut tx, Purpose::Registration, &subject, SHORT_LINK_TTL).await?;
             let template = Template::RegistrationVerify {
                 account_name: account_name.clone(),
-                link: link(state, "/register/complete", &token),
+                link: link(&state.config, "/register/complete", &token),
             };
-            enqueue(state, &mut tx, template, language, email.as_str()).await?;
+            enqueue(&state.config, &mut tx, template, language, email.as_str()).await?;
             "registration.requested"
         }
         (None, _) => "registration.unmatched",
@@ -833,7 +835,7 @@ pub async fn change_password(
         0
     };
     enqueue(
-        state,
+        &state.config,
         &mut tx,
         Template::PasswordChanged { reset_link: format!("{}/forgot-password", state.config.public_url) },
         &language,
@@ -898,9 +900,9 @@ pub async fn request_email_change(
     };
     let token = tokens::issue(&mut tx, Purpose::EmailChange, &subject, SHORT_LINK_TTL).await?;
     enqueue(
-        state,
+        &state.config,
         &mut tx,
-        Template::EmailChangeVerify { link: link(state, "/email-change", &token) },
+        Template::EmailChangeVerify { link: link(&state.config, "/email-change", &token) },
         &language,
         new_email.as_str(),
     )
@@ -949,7 +951,8 @@ pub async fn confirm_email_change(state: &AppState, token: &str, client: &Client
         .bind(&member_id)
         .execute(&mut *tx)
         .await?;
-    enqueue(state, &mut tx, Template::EmailChanged { new_email: row.email.clone() }, &language, &old_email).await?;
+    enqueue(&state.config, &mut tx, Template::EmailChanged { new_email: row.email.clone() }, &language, &old_email)
+        .await?;
     audit::record(
         &mut *tx,
         AuditEntry {
@@ -1160,13 +1163,40 @@ pub async fn create_staff(
     client: &Client,
 ) -> Result<(), Rejection> {
     let admin_id = admin_of(admin)?;
+    let inviter = admin.viewer.staff().map(|s| s.full_name.clone()).unwrap_or_default();
+    let actor = StaffActor { kind: "staff", id: Some(admin_id), name: &inviter, ip: Some(&client.ip) };
+    insert_staff(&state.db, &state.config, actor, email_raw, name_raw, role_raw, language).await?;
+    state.wake_mail_relay();
+    Ok(())
+}
+
+/// Who creates a staff user: an admin, or the operator at the command line (`styk invite-admin`).
+pub struct StaffActor<'a> {
+    pub kind: &'static str,
+    pub id: Option<&'a str>,
+    pub name: &'a str,
+    pub ip: Option<&'a str>,
+}
+
+/// Creates a staff user with an invitation in the outbox; returns the invitation link.
+pub async fn insert_staff(
+    db: &Db,
+    config: &Config,
+    actor: StaffActor<'_>,
+    email_raw: &str,
+    name_raw: &str,
+    role_raw: &str,
+    language: &str,
+) -> Result<String, Rejection> {
     let mut problems = Problems::default();
     let email = problems.check("email", EmailAddress::parse(email_raw));
     let name = problems.check("full_name", PersonName::parse(name_raw));
     let role = problems.check("role", StaffRole::parse(role_raw).ok_or(FieldProblem::RoleInvalid));
     problems.into_result()?;
     let (email, name, role) = (email.expect("checked"), name.expect("checked"), role.expect("checked"));
-    let mut tx = state.db.begin_write().await?;
+    let language = locale_from_code(language);
+    let language = leptos_i18n::Locale::as_str(language);
+    let mut tx = db.begin_write().await?;
     let taken: Option<(String,)> = sqlx::query_as("SELECT staff_id FROM staff_users WHERE lower(email) = $1")
         .bind(email.normalized())
         .fetch_optional(&mut *tx)
@@ -1194,31 +1224,30 @@ pub async fn create_staff(
         account_id: None,
         email: email.normalized(),
     };
-    let token = tokens::issue(&mut tx, Purpose::Invitation, &subject, state.config.invitation_ttl).await?;
-    let inviter_name = admin.viewer.staff().map(|s| s.full_name.clone()).unwrap_or_default();
+    let token = tokens::issue(&mut tx, Purpose::Invitation, &subject, config.invitation_ttl).await?;
+    let invitation = link(config, "/invitation", &token);
     let template = Template::StaffInvitation {
-        inviter_name,
-        link: link(state, "/invitation", &token),
-        days: state.config.invitation_ttl.as_secs() / 86_400,
+        inviter_name: actor.name.to_string(),
+        link: invitation.clone(),
+        days: config.invitation_ttl.as_secs() / 86_400,
     };
-    enqueue(state, &mut tx, template, language, email.as_str()).await?;
+    enqueue(config, &mut tx, template, language, email.as_str()).await?;
     audit::record(
         &mut *tx,
         AuditEntry {
-            actor_kind: "staff",
-            actor_id: Some(admin_id),
+            actor_kind: actor.kind,
+            actor_id: actor.id,
             action: "staff.created",
             subject_kind: Some("staff"),
             subject_id: Some(&staff_id),
-            ip: Some(&client.ip),
+            ip: actor.ip,
             detail: json!({ "role": role.as_str() }),
             ..Default::default()
         },
     )
     .await?;
     tx.commit().await?;
-    state.wake_mail_relay();
-    Ok(())
+    Ok(invitation)
 }
 
 /// Disables (or enables again) a staff user. Disabling ends all of their sessions at once.
