@@ -34,7 +34,7 @@ done
 curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null || { echo "[e2e] server did not become healthy"; cat "$LOG"; exit 1; }
 
 status=0
-(cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test) || status=$?
+(cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test "$@") || status=$?
 if [ "$status" -ne 0 ]; then
   echo "[e2e] server log:"; tail -n 50 "$LOG"
 fi

@@ -25,11 +25,18 @@ export async function expectAccessible(page: Page, testInfo: TestInfo) {
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
 
-/** Collects console errors and uncaught exceptions; call the returned check at the end. */
-export function watchConsole(page: Page) {
+/**
+ * Collects console errors and uncaught exceptions; call the returned check at the end. Chromium
+ * logs a page answered with an error status (a rejected form is 422, a failed sign-in 401) as a
+ * console error; a test names the statuses it provokes on purpose.
+ */
+export function watchConsole(page: Page, expectedStatuses: number[] = []) {
   const problems: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    if (message.type() !== "error") return;
+    const status = /responded with a status of (\d{3})/.exec(message.text());
+    if (status && expectedStatuses.includes(Number(status[1]))) return;
+    problems.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`exception: ${error.message}`));
   return () => expect(problems, "browser console").toEqual([]);
