@@ -94,6 +94,9 @@ async fn serve(config: Config) -> Result<(), String> {
         for sign_in in demo::DEMO_SIGN_INS {
             println!("  {:<26} {}", sign_in.email, sign_in.who);
         }
+        if server.state().config.mail.smtp.is_none() {
+            println!("E-mail the portal sends (invitations, resets): {url}/demo/mail");
+        }
     }
     server.run_until(stop).await.map_err(|e| format!("server stopped: {e}"))?;
     tracing::info!("stopped");

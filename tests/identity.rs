@@ -625,3 +625,26 @@ async fn unknown_and_forged_links_answer_410_with_a_way_forward() {
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_a_demo_lists_its_mail_on_a_page() {
+    let app = demo_app(Backend::Sqlite, &[]).await;
+    assert_eq!(app.post_form("/forgot-password", &[("email", ANNA)]).await.status(), StatusCode::SEE_OTHER);
+    let mut page = String::new();
+    for _ in 0..100 {
+        page = app.get("/demo/mail").await.text().await.unwrap();
+        if page.contains("Reset your Styk password") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(page.contains("Reset your Styk password") && page.contains(ANNA), "{page}");
+    assert!(page.contains(&format!("href=\"{}/reset-password?token=", app.address)), "links can be followed");
+    app.stop().await;
+
+    // Not a demo: there is no such page.
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let listed = app.client.post(app.url("/api/demo_mailbox")).header("Origin", &app.address).send().await.unwrap();
+    assert_eq!(listed.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
