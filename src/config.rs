@@ -44,6 +44,8 @@ pub const SETTINGS: &[(&str, &str)] = &[
         "header a trusted proxy sets to the client address, e.g. x-forwarded-for (default: the socket address)",
     ),
     ("STYK_INVITATION_DAYS", "days an invitation link stays valid (default 7)"),
+    ("STYK_TOUCHPOINT_QUEUE", "touchpoints held in memory before the writer takes them; beyond it they are dropped and counted (default 65536)"),
+    ("STYK_METRICS_TOKEN", "bearer token for /metrics from other hosts (default: loopback clients only)"),
 ];
 
 /// sqlx reports every statement over a second at WARN with its full text, which for the bulk
@@ -179,6 +181,9 @@ pub struct Config {
     /// A header set by a trusted reverse proxy that carries the client address.
     pub client_ip_header: Option<String>,
     pub invitation_ttl: Duration,
+    pub touchpoint_queue: usize,
+    /// Lets a scraper on another host read /metrics; without it only loopback clients may.
+    pub metrics_token: Option<SecretString>,
 }
 
 /// Where e-mail goes and who it comes from.
@@ -361,6 +366,8 @@ impl Config {
             throttle,
             client_ip_header,
             invitation_ttl: Duration::from_secs(number("STYK_INVITATION_DAYS", 7, 1, 60)? * 86_400),
+            touchpoint_queue: number("STYK_TOUCHPOINT_QUEUE", 65_536, 16, 10_000_000)? as usize,
+            metrics_token: get("STYK_METRICS_TOKEN").map(|t| SecretString::from(t.to_string())),
             addr,
             data_dir,
             database_url,

@@ -648,3 +648,81 @@ async fn without_smtp_a_demo_lists_its_mail_on_a_page() {
     assert_eq!(listed.status(), StatusCode::NOT_FOUND);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_invite_a_customer_contact_by_customer_number() {
+    let smtp = TestMailServer::start();
+    let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
+    let (customer_number,): (String,) = sqlx::query_as(
+        "SELECT a.customer_number FROM customer_accounts a JOIN members m ON m.account_id = a.account_id WHERE m.email = $1",
+    )
+    .bind(ANNA)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let invite = |number: String| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "/staff/invite-member",
+                &[
+                    ("customer_number", &number),
+                    ("email", "buyer@northwind.example"),
+                    ("full_name", "Ben Buyer"),
+                    ("role", "billing"),
+                ],
+            )
+            .await
+        }
+    };
+    // A CX analyst reads the journal; inviting customers is not theirs to do.
+    app.post_form("/staff/sign-in", &[("email", "cx@demo.styk.pl"), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(invite(customer_number.clone()).await.status(), StatusCode::FORBIDDEN);
+    app.post_form("/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD)]).await;
+    let unknown = invite("NO-SUCH-NUMBER".into()).await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.text().await.unwrap().contains("No customer account has this number."));
+    assert_eq!(invite(customer_number).await.status(), StatusCode::SEE_OTHER);
+    let mail = smtp.wait_for("buyer@northwind.example", "Northwind Provisions Ltd").await;
+    assert!(mail.text.contains("(Styk)"), "the invitation names the staff member as from Styk: {}", mail.text);
+    let (role, account): (String, String) = sqlx::query_as(
+        "SELECT m.role, a.name FROM members m JOIN customer_accounts a ON a.account_id = m.account_id WHERE m.email = $1",
+    )
+    .bind("buyer@northwind.example")
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((role.as_str(), account.as_str()), ("billing", "Northwind Provisions Ltd"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_client_address_comes_from_its_header() {
+    let app =
+        demo_app(Backend::Sqlite, &[("STYK_THROTTLE_IP_LIMIT", "2"), ("STYK_CLIENT_IP_HEADER", "x-forwarded-for")])
+            .await;
+    let reset_from = |address: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/forgot-password"))
+                .header("Origin", &app.address)
+                .header("X-Forwarded-For", format!("198.51.100.7, {address}"))
+                .form(&[("email", "someone@example.com")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(reset_from("203.0.113.1").await, StatusCode::SEE_OTHER);
+    assert_eq!(reset_from("203.0.113.1").await, StatusCode::SEE_OTHER);
+    assert_eq!(reset_from("203.0.113.1").await, StatusCode::TOO_MANY_REQUESTS, "the proxy's last entry is the client");
+    assert_eq!(reset_from("203.0.113.2").await, StatusCode::SEE_OTHER, "another client has its own count");
+    let ip = sqlx::query_as::<_, (String,)>("SELECT ip FROM audit_log WHERE action LIKE 'password_reset%' LIMIT 1")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(ip.0.starts_with("203.0.113."), "{}", ip.0);
+    app.stop().await;
+}

@@ -20,6 +20,16 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+/// `?` for handler helpers whose error is already the answer.
+macro_rules! or_answer {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(response) => return response,
+        }
+    };
+}
+
 /// Every identity form endpoint. Pages with one-time links get their GET here too: the handler
 /// checks the link before the page renders, so an expired link answers 410 with a way forward.
 pub fn routes() -> Router<AppState> {
@@ -64,10 +74,7 @@ async fn which_form(state: &AppState, request: Request) -> Result<(String, Reque
 }
 
 async fn security_forms(State(state): State<AppState>, request: Request) -> Response {
-    let (which, request) = match which_form(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (which, request) = or_answer!(which_form(&state, request).await);
     match which.as_str() {
         "change_password" => change_password(State(state), request).await,
         "change_email" => change_email(State(state), request).await,
@@ -77,10 +84,7 @@ async fn security_forms(State(state): State<AppState>, request: Request) -> Resp
 }
 
 async fn members_forms(State(state): State<AppState>, request: Request) -> Response {
-    let (which, request) = match which_form(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (which, request) = or_answer!(which_form(&state, request).await);
     match which.as_str() {
         "invite_member" => invite_member(State(state), request).await,
         "member_role" => set_member_role(State(state), request).await,
@@ -90,10 +94,7 @@ async fn members_forms(State(state): State<AppState>, request: Request) -> Respo
 }
 
 async fn staff_users_forms(State(state): State<AppState>, request: Request) -> Response {
-    let (which, request) = match which_form(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (which, request) = or_answer!(which_form(&state, request).await);
     match which.as_str() {
         "create_staff" => create_staff(State(state), request).await,
         "staff_status" => set_staff_status(State(state), request).await,
@@ -195,10 +196,7 @@ async fn staff_sign_in(State(state): State<AppState>, request: Request) -> Respo
 }
 
 async fn sign_in_as(state: AppState, request: Request, kind: PrincipalKind) -> Response {
-    let (parts, form) = match read_form::<SignInForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<SignInForm>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     let result = match session(&parts) {
         Ok(session) => service::sign_in(&state, &session, kind, &form.email, &form.password, &client).await,
@@ -224,10 +222,7 @@ async fn sign_in_as(state: AppState, request: Request, kind: PrincipalKind) -> R
 }
 
 async fn sign_out(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, _form) = match read_form::<std::collections::HashMap<String, String>>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, _form) = or_answer!(read_form::<std::collections::HashMap<String, String>>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     let who = principal(&parts);
     let to = if who.as_ref().is_some_and(|p| p.kind() == PrincipalKind::Staff) { "/staff/sign-in" } else { "/sign-in" };
@@ -250,10 +245,7 @@ struct EmailForm {
 }
 
 async fn forgot_password(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<EmailForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<EmailForm>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     match service::request_password_reset(&state, &form.email, &client).await {
         Ok(()) => see_other("/forgot-password?notice=reset_sent"),
@@ -325,10 +317,7 @@ struct NewPasswordForm {
 }
 
 async fn reset_password(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<NewPasswordForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<NewPasswordForm>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     match service::reset_password(&state, &form.token, &form.password, &client).await {
         Ok(PrincipalKind::Staff) => see_other("/staff/sign-in?notice=password_changed"),
@@ -341,10 +330,7 @@ async fn reset_password(State(state): State<AppState>, request: Request) -> Resp
 }
 
 async fn accept_invitation(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<NewPasswordForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<NewPasswordForm>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     match service::accept_invitation(&state, &form.token, &form.full_name, &form.password, &client).await {
         Ok(PrincipalKind::Staff) => see_other("/staff/sign-in?notice=password_set"),
@@ -369,10 +355,7 @@ struct RegisterForm {
 }
 
 async fn register(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<RegisterForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<RegisterForm>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     match service::register(&state, &form.customer_number, &form.invoice_number, &form.email, &client).await {
         Ok(()) => see_other("/register?notice=registration_sent"),
@@ -388,10 +371,7 @@ async fn register(State(state): State<AppState>, request: Request) -> Response {
 }
 
 async fn complete_registration(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<NewPasswordForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<NewPasswordForm>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     match service::complete_registration(&state, &form.token, &form.full_name, &form.password, &client).await {
         Ok(()) => see_other("/sign-in?notice=registered"),
@@ -428,15 +408,9 @@ struct ChangePasswordForm {
 }
 
 async fn change_password(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<ChangePasswordForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<ChangePasswordForm>(&state, request).await);
     let kind = principal(&parts).map(|p| p.kind()).unwrap_or(PrincipalKind::Member);
-    let who = match require(&parts, kind) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let who = or_answer!(require(&parts, kind));
     let client = Client::from_parts(&parts, &state.config);
     let end_others = form.end_other_sessions.is_some();
     let result =
@@ -467,14 +441,8 @@ struct ChangeEmailForm {
 }
 
 async fn change_email(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<ChangeEmailForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let who = match require(&parts, PrincipalKind::Member) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<ChangeEmailForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     match service::request_email_change(&state, &who, &form.new_email, &form.password, &client).await {
         Ok(()) => see_other("/account/security?notice=email_change_sent"),
@@ -485,10 +453,7 @@ async fn change_email(State(state): State<AppState>, request: Request) -> Respon
 }
 
 async fn confirm_email_change(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<TokenQuery>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<TokenQuery>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     let signed_in = principal(&parts).is_some();
     match service::confirm_email_change(&state, &form.token, &client).await {
@@ -509,15 +474,9 @@ struct EndSessionsForm {
 }
 
 async fn end_sessions(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<EndSessionsForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<EndSessionsForm>(&state, request).await);
     let kind = principal(&parts).map(|p| p.kind()).unwrap_or(PrincipalKind::Member);
-    let who = match require(&parts, kind) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let who = or_answer!(require(&parts, kind));
     let client = Client::from_parts(&parts, &state.config);
     let back = parts.uri.path().to_string();
     match service::end_sessions(&state, &who, form.session.as_deref().filter(|s| !s.is_empty()), &client).await {
@@ -541,14 +500,8 @@ struct InviteForm {
 }
 
 async fn invite_member(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<InviteForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let who = match require(&parts, PrincipalKind::Member) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<InviteForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     let account_id = who.account_id.clone().unwrap_or_default();
     match service::invite_member(&state, &who, &account_id, &form.email, &form.full_name, &form.role, &client).await {
@@ -569,14 +522,8 @@ struct MemberForm {
 }
 
 async fn set_member_role(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<MemberForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let who = match require(&parts, PrincipalKind::Member) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<MemberForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     match service::set_member_role(&state, &who, &form.member, &form.role, &client).await {
         Ok(()) if form.member == who.id() => see_other("/account?notice=member_updated"),
@@ -586,14 +533,8 @@ async fn set_member_role(State(state): State<AppState>, request: Request) -> Res
 }
 
 async fn remove_member(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<MemberForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let who = match require(&parts, PrincipalKind::Member) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<MemberForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     match service::remove_member(&state, &who, &form.member, &client).await {
         Ok(()) => see_other("/account/members?notice=member_removed"),
@@ -604,14 +545,8 @@ async fn remove_member(State(state): State<AppState>, request: Request) -> Respo
 // --- Staff --------------------------------------------------------------------------------------
 
 async fn create_staff(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<InviteForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let who = match require(&parts, PrincipalKind::Staff) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<InviteForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Staff));
     let client = Client::from_parts(&parts, &state.config);
     let language = crate::server::errors::locale_from_headers(&parts.headers);
     let language = leptos_i18n::Locale::as_str(language);
@@ -633,14 +568,8 @@ struct StaffStatusForm {
 }
 
 async fn set_staff_status(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<StaffStatusForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let who = match require(&parts, PrincipalKind::Staff) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<StaffStatusForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Staff));
     let client = Client::from_parts(&parts, &state.config);
     match service::set_staff_disabled(&state, &who, &form.staff, form.disabled == "1", &client).await {
         Ok(()) => see_other("/staff/users?notice=staff_updated"),
@@ -649,14 +578,8 @@ async fn set_staff_status(State(state): State<AppState>, request: Request) -> Re
 }
 
 async fn staff_invite_member(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = match read_form::<InviteForm>(&state, request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let who = match require(&parts, PrincipalKind::Staff) {
-        Ok(who) => who,
-        Err(response) => return response,
-    };
+    let (parts, form) = or_answer!(read_form::<InviteForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Staff));
     let client = Client::from_parts(&parts, &state.config);
     let values = vec![
         ("customer_number", form.customer_number.clone()),

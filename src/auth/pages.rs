@@ -185,6 +185,40 @@ fn LinkExpired(#[prop(into)] again_href: String, #[prop(into)] again_label: Sign
     }
 }
 
+/// The form of a page opened from a one-time link: the link's token, the address for password
+/// managers, optionally the person's name, and the new password.
+#[component]
+fn LinkPasswordForm(
+    form: &'static str,
+    action: &'static str,
+    #[prop(into)] submit: Signal<String>,
+    /// Ask for the name too, pre-filled with this.
+    #[prop(optional)]
+    name: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = use_link_view();
+    view! {
+        <FormAlert form=form />
+        <form class="form" method="post" action=action novalidate>
+            <input type="hidden" name="token" value=link.token.clone() />
+            <input type="hidden" name="username" autocomplete="username" value=link.email.clone() />
+            {name.map(|name| view! { <Field form=form name="full_name" autocomplete="name" label=text!(i18n, field_full_name) value=name /> })}
+            <Field
+                form=form
+                name="password"
+                kind="password"
+                autocomplete="new-password"
+                label=text!(i18n, field_new_password)
+                hint=text!(i18n, password_policy_hint)
+            />
+            <button type="submit" class="button">
+                {move || submit.get()}
+            </button>
+        </form>
+    }
+}
+
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -201,22 +235,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <section class="panel panel--narrow">
             <h1>{t!(i18n, reset_password_title)}</h1>
             <p>{t!(i18n, reset_password_lead)} " " <strong>{link.email.clone()}</strong></p>
-            <FormAlert form="reset_password" />
-            <form class="form" method="post" action="/reset-password" novalidate>
-                <input type="hidden" name="token" value=link.token.clone() />
-                <input type="hidden" name="username" autocomplete="username" value=link.email.clone() />
-                <Field
-                    form="reset_password"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    label=text!(i18n, field_new_password)
-                    hint=text!(i18n, password_policy_hint)
-                />
-                <button type="submit" class="button">
-                    {t!(i18n, reset_password_submit)}
-                </button>
-            </form>
+            <LinkPasswordForm form="reset_password" action="/reset-password" submit=text!(i18n, reset_password_submit) />
         </section>
     }
     .into_any()
@@ -247,29 +266,12 @@ pub fn InvitationPage() -> impl IntoView {
             <h1>{t!(i18n, invitation_title)}</h1>
             {welcome}
             <p class="muted">{link.email.clone()}</p>
-            <FormAlert form="invitation" />
-            <form class="form" method="post" action="/invitation" novalidate>
-                <input type="hidden" name="token" value=link.token.clone() />
-                <input type="hidden" name="username" autocomplete="username" value=link.email.clone() />
-                <Field
-                    form="invitation"
-                    name="full_name"
-                    autocomplete="name"
-                    label=text!(i18n, field_full_name)
-                    value=link.full_name.clone().unwrap_or_default()
-                />
-                <Field
-                    form="invitation"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    label=text!(i18n, field_new_password)
-                    hint=text!(i18n, password_policy_hint)
-                />
-                <button type="submit" class="button">
-                    {t!(i18n, invitation_submit)}
-                </button>
-            </form>
+            <LinkPasswordForm
+                form="invitation"
+                action="/invitation"
+                submit=text!(i18n, invitation_submit)
+                name=link.full_name.clone().unwrap_or_default()
+            />
         </section>
     }
     .into_any()
@@ -315,23 +317,12 @@ pub fn RegisterCompletePage() -> impl IntoView {
             <h1>{t!(i18n, register_complete_title)}</h1>
             <p>{t!(i18n, invitation_lead_account)} " " <strong>{link.account_name.clone().unwrap_or_default()}</strong></p>
             <p class="muted">{link.email.clone()}</p>
-            <FormAlert form="register_complete" />
-            <form class="form" method="post" action="/register/complete" novalidate>
-                <input type="hidden" name="token" value=link.token.clone() />
-                <input type="hidden" name="username" autocomplete="username" value=link.email.clone() />
-                <Field form="register_complete" name="full_name" autocomplete="name" label=text!(i18n, field_full_name) />
-                <Field
-                    form="register_complete"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    label=text!(i18n, field_new_password)
-                    hint=text!(i18n, password_policy_hint)
-                />
-                <button type="submit" class="button">
-                    {t!(i18n, register_complete_submit)}
-                </button>
-            </form>
+            <LinkPasswordForm
+                form="register_complete"
+                action="/register/complete"
+                submit=text!(i18n, register_complete_submit)
+                name=String::new()
+            />
         </section>
     }
     .into_any()

@@ -3,6 +3,7 @@ pub mod errors;
 pub mod headers;
 pub mod health;
 pub mod language;
+pub mod metrics;
 pub mod render;
 pub mod routes;
 pub mod shutdown;
@@ -14,6 +15,7 @@ use crate::db::{Db, DbError};
 use crate::demo::DemoError;
 use crate::error::AppError;
 use crate::mail::relay::{Relay, Transport};
+use crate::touchpoints::recorder::{Recorder, Writer};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::future::Future;
@@ -21,6 +23,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
+
+/// Touchpoints written per transaction.
+const TOUCHPOINT_BATCH: usize = 2_000;
 
 /// What every handler and server function can reach.
 #[derive(Clone, FromRef)]
@@ -31,6 +36,8 @@ pub struct AppState {
     pub sessions: AppSessionStore,
     /// Wakes the mail relay as soon as a transaction with outbox rows has committed.
     pub mail_wakeup: Arc<Notify>,
+    /// Queues touchpoints for the journal's writer.
+    pub touchpoints: Recorder,
 }
 
 impl AppState {
@@ -68,6 +75,7 @@ pub struct Server {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
+    touchpoint_writer: Writer,
 }
 
 impl Server {
@@ -99,10 +107,17 @@ impl Server {
             .site_addr(local_addr)
             .build();
         let sessions = AppSessionStore::connect(&config.database_url).await.map_err(StartError::Sessions)?;
-        let state =
-            AppState { leptos_options, db, config: Arc::new(config), sessions, mail_wakeup: Arc::new(Notify::new()) };
+        let (touchpoints, touchpoint_writer) = Recorder::new(db.clone(), config.touchpoint_queue, TOUCHPOINT_BATCH);
+        let state = AppState {
+            leptos_options,
+            db,
+            config: Arc::new(config),
+            sessions,
+            mail_wakeup: Arc::new(Notify::new()),
+            touchpoints,
+        };
         let router = routes::router(state.clone(), extra);
-        Ok(Server { listener, router, state })
+        Ok(Server { listener, router, state, touchpoint_writer })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -118,7 +133,9 @@ impl Server {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let grace = self.state.config.shutdown_grace;
         let (stop_workers, workers_stop) = watch::channel(false);
-        let workers = start_workers(&self.state, workers_stop).map_err(std::io::Error::other)?;
+        let mut workers = start_workers(&self.state, workers_stop.clone()).map_err(std::io::Error::other)?;
+        // Stopped after the last request has been answered, it writes every queued touchpoint.
+        workers.push(tokio::spawn(self.touchpoint_writer.run(workers_stop)));
         shutdown::serve_with_grace(self.listener, self.router, shutdown, grace).await?;
         let _ = stop_workers.send(true);
         for worker in workers {

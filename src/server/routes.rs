@@ -52,6 +52,7 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
         .with_expiry(Expiry::OnSessionEnd);
     Router::new()
         .route("/health", get(health::health))
+        .route("/metrics", get(super::metrics::metrics))
         .leptos_routes_with_context(
             &state,
             routes,

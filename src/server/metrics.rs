@@ -1,0 +1,58 @@
+//! `/metrics` in the Prometheus text format: the touchpoint queue (nothing is dropped silently)
+//! and the mail outbox. Readable from loopback, or from elsewhere with `STYK_METRICS_TOKEN`.
+use super::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+fn allowed(state: &AppState, request: &Request) -> bool {
+    let loopback =
+        request.extensions().get::<ConnectInfo<SocketAddr>>().is_some_and(|ConnectInfo(a)| a.ip().is_loopback());
+    let token = state.config.metrics_token.as_ref().is_some_and(|token| {
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| given.as_bytes() == token.expose_secret().as_bytes())
+    });
+    loopback || token
+}
+
+pub async fn metrics(State(state): State<AppState>, request: Request) -> Response {
+    if !allowed(&state, &request) {
+        return super::errors::bare(StatusCode::FORBIDDEN);
+    }
+    let stats = state.touchpoints.stats();
+    let mut text = String::new();
+    let mut metric = |name: &str, kind: &str, help: &str, value: u64| {
+        let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+    };
+    metric("styk_touchpoints_accepted_total", "counter", "Touchpoints queued for the journal.", stats.accepted);
+    metric(
+        "styk_touchpoints_dropped_total",
+        "counter",
+        "Touchpoints dropped because the queue was full.",
+        stats.dropped,
+    );
+    metric("styk_touchpoints_written_total", "counter", "Touchpoints written to the database.", stats.written);
+    metric("styk_touchpoints_failed_total", "counter", "Touchpoints lost to failed writes.", stats.failed);
+    metric("styk_touchpoints_queued", "gauge", "Touchpoints waiting in the queue.", stats.queued);
+    let outbox: Result<Vec<(String, i64)>, sqlx::Error> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM mail_outbox GROUP BY status").fetch_all(&state.db.pool).await;
+    match outbox {
+        Ok(rows) => {
+            let _ =
+                writeln!(text, "# HELP styk_mail_outbox Mail in the outbox by status.\n# TYPE styk_mail_outbox gauge");
+            for status in ["pending", "sent", "dead"] {
+                let n = rows.iter().find(|(s, _)| s == status).map(|(_, n)| *n).unwrap_or(0);
+                let _ = writeln!(text, "styk_mail_outbox{{status=\"{status}\"}} {n}");
+            }
+        }
+        Err(error) => tracing::warn!(%error, "metrics: cannot count the mail outbox"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+}

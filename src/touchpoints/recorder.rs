@@ -1,0 +1,328 @@
+//! Recording touchpoints without making anyone wait for the database.
+//!
+//! `Recorder::record` puts the touchpoint on a bounded queue and returns at once. One writer per
+//! instance drains the queue in batches, each batch one transaction that inserts the rows and
+//! brings the per-day rollups up to date. When the queue is full the touchpoint is dropped and
+//! counted (and logged, at most every ten seconds): never silently, never by blocking a request.
+//! On shutdown the queue is closed and everything in it is written before the writer returns.
+use super::model::{Channel, Outcome, Signals, SIGNALS};
+use crate::db::batch::{insert_rows, Val};
+use crate::db::{ids::new_id, now_ms, Db};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// Upper bounds (ms) of the duration histogram buckets `d00`…`d10`; `d11` holds the rest.
+pub const DURATION_BUCKETS_MS: [u32; 11] = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
+
+/// One touchpoint as it is recorded (see `model` for the meaning of the fields).
+#[derive(Debug, Clone)]
+pub struct Touchpoint {
+    pub occurred_at: i64,
+    pub account_id: Option<String>,
+    pub member_id: Option<String>,
+    pub staff_id: Option<String>,
+    pub session_ref: Option<String>,
+    pub locale: &'static str,
+    pub channel: Channel,
+    pub journey: &'static str,
+    pub step: &'static str,
+    pub route: String,
+    pub outcome: Outcome,
+    pub duration_ms: u32,
+    pub subject_kind: Option<&'static str>,
+    pub subject_id: Option<String>,
+    pub error_code: Option<&'static str>,
+    pub signals: Signals,
+}
+
+/// Counters for the metrics endpoint and the logs.
+#[derive(Debug, Default)]
+pub struct RecorderStats {
+    pub accepted: AtomicU64,
+    pub dropped: AtomicU64,
+    pub written: AtomicU64,
+    pub failed: AtomicU64,
+    last_drop_warning_ms: AtomicI64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatsSnapshot {
+    pub accepted: u64,
+    pub dropped: u64,
+    pub written: u64,
+    pub failed: u64,
+    pub queued: u64,
+}
+
+/// The sending side, cheap to clone into every request.
+#[derive(Clone)]
+pub struct Recorder {
+    sender: mpsc::Sender<Touchpoint>,
+    stats: Arc<RecorderStats>,
+    capacity: usize,
+}
+
+impl Recorder {
+    /// A recorder with a queue of `capacity` touchpoints and the writer that drains it.
+    pub fn new(db: Db, capacity: usize, batch: usize) -> (Recorder, Writer) {
+        let (sender, receiver) = mpsc::channel(capacity.max(1));
+        let stats = Arc::new(RecorderStats::default());
+        let recorder = Recorder { sender, stats: stats.clone(), capacity: capacity.max(1) };
+        (recorder, Writer { db, receiver, stats, batch: batch.max(1) })
+    }
+
+    /// Queues a touchpoint; never waits. Returns false when it had to be dropped.
+    pub fn record(&self, touchpoint: Touchpoint) -> bool {
+        match self.sender.try_send(touchpoint) {
+            Ok(()) => {
+                self.stats.accepted.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            Err(_) => {
+                let dropped = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+                let now = now_ms();
+                let last = self.stats.last_drop_warning_ms.load(Ordering::Relaxed);
+                if now - last > 10_000
+                    && self
+                        .stats
+                        .last_drop_warning_ms
+                        .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                        .is_ok()
+                {
+                    tracing::warn!(dropped, capacity = self.capacity, "touchpoint queue full: touchpoints dropped");
+                }
+                false
+            }
+        }
+    }
+
+    pub fn stats(&self) -> StatsSnapshot {
+        StatsSnapshot {
+            accepted: self.stats.accepted.load(Ordering::Relaxed),
+            dropped: self.stats.dropped.load(Ordering::Relaxed),
+            written: self.stats.written.load(Ordering::Relaxed),
+            failed: self.stats.failed.load(Ordering::Relaxed),
+            queued: (self.capacity - self.sender.capacity()) as u64,
+        }
+    }
+}
+
+/// The receiving side: one per instance, run by the server's workers.
+pub struct Writer {
+    db: Db,
+    receiver: mpsc::Receiver<Touchpoint>,
+    stats: Arc<RecorderStats>,
+    batch: usize,
+}
+
+impl Writer {
+    /// Writes batches until `stop` turns true, then closes the queue and writes what is left.
+    pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        let mut buffer = Vec::with_capacity(self.batch);
+        loop {
+            tokio::select! {
+                received = self.receiver.recv_many(&mut buffer, self.batch) => {
+                    if received == 0 {
+                        return;
+                    }
+                    self.write(&mut buffer).await;
+                }
+                _ = stop.changed() => break,
+            }
+        }
+        self.receiver.close();
+        while self.receiver.recv_many(&mut buffer, self.batch).await > 0 {
+            self.write(&mut buffer).await;
+        }
+        tracing::info!(written = self.stats.written.load(Ordering::Relaxed), "touchpoint queue flushed");
+    }
+
+    /// Writes one batch, retrying a failed transaction a few times before counting it lost.
+    async fn write(&self, buffer: &mut Vec<Touchpoint>) {
+        let count = buffer.len() as u64;
+        let mut delay = Duration::from_millis(50);
+        for attempt in 1..=4 {
+            match write_batch(&self.db, buffer).await {
+                Ok(()) => {
+                    self.stats.written.fetch_add(count, Ordering::Relaxed);
+                    buffer.clear();
+                    return;
+                }
+                Err(error) if attempt < 4 => {
+                    tracing::warn!(%error, attempt, "touchpoint batch failed; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay *= 4;
+                }
+                Err(error) => tracing::error!(%error, lost = count, "touchpoint batch failed for good"),
+            }
+        }
+        self.stats.failed.fetch_add(count, Ordering::Relaxed);
+        buffer.clear();
+    }
+}
+
+const COLUMNS: [&str; 17] = [
+    "touchpoint_id",
+    "occurred_at",
+    "account_id",
+    "member_id",
+    "staff_id",
+    "session_ref",
+    "locale",
+    "channel",
+    "journey",
+    "step",
+    "route",
+    "outcome",
+    "duration_ms",
+    "subject_kind",
+    "subject_id",
+    "error_code",
+    "signals",
+];
+
+fn text(value: &Option<String>) -> Val {
+    value.clone().map(Val::Text).unwrap_or(Val::NullText)
+}
+
+fn static_text(value: Option<&'static str>) -> Val {
+    value.map(|v| Val::Text(v.to_string())).unwrap_or(Val::NullText)
+}
+
+/// Per day, journey and step: what the batch adds to the rollup row.
+#[derive(Default)]
+struct RollupDelta {
+    total: i64,
+    outcomes: [i64; 5],
+    signals: [i64; SIGNALS.len()],
+    durations: [i64; DURATION_BUCKETS_MS.len() + 1],
+}
+
+pub fn duration_bucket(duration_ms: u32) -> usize {
+    DURATION_BUCKETS_MS.iter().position(|bound| duration_ms <= *bound).unwrap_or(DURATION_BUCKETS_MS.len())
+}
+
+/// The UTC day of an instant, `YYYY-MM-DD`.
+pub fn utc_day(epoch_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(epoch_ms).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+async fn write_batch(db: &Db, batch: &[Touchpoint]) -> Result<(), sqlx::Error> {
+    let mut rollups: HashMap<(String, &'static str, &'static str), RollupDelta> = HashMap::new();
+    let rows: Vec<Vec<Val>> = batch
+        .iter()
+        .map(|t| {
+            let delta = rollups.entry((utc_day(t.occurred_at), t.journey, t.step)).or_default();
+            delta.total += 1;
+            delta.outcomes[Outcome::ALL.iter().position(|o| *o == t.outcome).unwrap_or(0)] += 1;
+            for (i, (bit, _, _)) in SIGNALS.iter().enumerate() {
+                if t.signals.0 & bit != 0 {
+                    delta.signals[i] += 1;
+                }
+            }
+            delta.durations[duration_bucket(t.duration_ms)] += 1;
+            vec![
+                Val::Text(new_id()),
+                Val::Int(t.occurred_at),
+                text(&t.account_id),
+                text(&t.member_id),
+                text(&t.staff_id),
+                text(&t.session_ref),
+                Val::Text(t.locale.to_string()),
+                Val::Text(t.channel.as_str().to_string()),
+                Val::Text(t.journey.to_string()),
+                Val::Text(t.step.to_string()),
+                Val::Text(t.route.clone()),
+                Val::Text(t.outcome.as_str().to_string()),
+                Val::Int(i64::from(t.duration_ms)),
+                static_text(t.subject_kind),
+                text(&t.subject_id),
+                static_text(t.error_code),
+                Val::Int(i64::from(t.signals.0)),
+            ]
+        })
+        .collect();
+    let mut tx = db.begin_write().await?;
+    insert_rows(&mut tx, db.backend, "touchpoints", &COLUMNS, rows).await?;
+    let upsert = rollup_upsert_sql();
+    for ((day, journey, step), delta) in rollups {
+        let mut query = sqlx::query(&upsert).bind(day).bind(journey).bind(step).bind(delta.total);
+        for n in delta.outcomes.into_iter().chain(delta.signals).chain(delta.durations) {
+            query = query.bind(n);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await
+}
+
+/// The rollup columns after `day, journey, step`, in the order the upsert binds them.
+pub fn rollup_columns() -> Vec<String> {
+    let mut columns = vec!["total".to_string()];
+    columns.extend(Outcome::ALL.iter().map(|o| format!("n_{}", o.as_str())));
+    columns.extend(SIGNALS.iter().map(|(_, name, _)| format!("s_{name}")));
+    columns.extend((0..=DURATION_BUCKETS_MS.len()).map(|i| format!("d{i:02}")));
+    columns
+}
+
+fn rollup_upsert_sql() -> String {
+    let columns = rollup_columns();
+    let placeholders: Vec<String> = (1..=columns.len() + 3).map(|n| format!("${n}")).collect();
+    let updates: Vec<String> = columns.iter().map(|c| format!("{c} = touchpoint_rollups.{c} + excluded.{c}")).collect();
+    format!(
+        "INSERT INTO touchpoint_rollups (day, journey, step, {}) VALUES ({}) ON CONFLICT (day, journey, step) DO UPDATE SET {}",
+        columns.join(", "),
+        placeholders.join(", "),
+        updates.join(", ")
+    )
+}
+
+/// A duration percentile (0–100) read from a rollup's histogram: the upper bound of the bucket it
+/// falls in, or `None` for the open top bucket and for an empty histogram.
+pub fn percentile_from_histogram(buckets: &[i64], percentile: f64) -> Option<u32> {
+    let total: i64 = buckets.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = (percentile / 100.0 * total as f64).ceil().max(1.0) as i64;
+    let mut seen = 0;
+    for (i, n) in buckets.iter().enumerate() {
+        seen += n;
+        if seen >= rank {
+            return DURATION_BUCKETS_MS.get(i).copied();
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_fall_into_buckets_and_percentiles_read_back() {
+        assert_eq!(duration_bucket(0), 0);
+        assert_eq!(duration_bucket(10), 0);
+        assert_eq!(duration_bucket(11), 1);
+        assert_eq!(duration_bucket(30_000), 10);
+        assert_eq!(duration_bucket(30_001), 11);
+        let mut buckets = [0i64; 12];
+        buckets[2] = 90; // ≤ 50 ms
+        buckets[6] = 10; // ≤ 1 s
+        assert_eq!(percentile_from_histogram(&buckets, 50.0), Some(50));
+        assert_eq!(percentile_from_histogram(&buckets, 90.0), Some(50));
+        assert_eq!(percentile_from_histogram(&buckets, 95.0), Some(1_000));
+        assert_eq!(percentile_from_histogram(&[0; 12], 50.0), None);
+    }
+
+    #[test]
+    fn the_upsert_names_every_rollup_column() {
+        let sql = rollup_upsert_sql();
+        assert!(sql.contains("s_rage_click = touchpoint_rollups.s_rage_click + excluded.s_rage_click"));
+        assert!(sql.contains("$32"), "{sql}");
+        assert_eq!(rollup_columns().len(), 1 + 5 + SIGNALS.len() + 12);
+        assert_eq!(utc_day(1_795_996_800_000), "2026-11-30");
+    }
+}

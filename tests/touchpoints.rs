@@ -1,0 +1,100 @@
+//! The touchpoint journal's recorder: nothing waits on the database, nothing acknowledged is lost
+//! at a clean shutdown, and what does not fit the queue is counted.
+mod common;
+
+use common::TestDatabase;
+use styk::config::Backend;
+use styk::touchpoints::model::{Channel, Outcome, Signals};
+use styk::touchpoints::recorder::{Recorder, Touchpoint};
+use tokio::sync::watch;
+
+fn touchpoint(i: usize) -> Touchpoint {
+    Touchpoint {
+        occurred_at: styk::db::now_ms(),
+        account_id: Some("acct".into()),
+        member_id: Some(format!("member-{}", i % 50)),
+        staff_id: None,
+        session_ref: Some("session".into()),
+        locale: "pl",
+        channel: Channel::Web,
+        journey: "sign_in",
+        step: if i.is_multiple_of(2) { "page" } else { "submit" },
+        route: "/sign-in".into(),
+        outcome: if i.is_multiple_of(10) { Outcome::Invalid } else { Outcome::Ok },
+        duration_ms: (i % 700) as u32,
+        subject_kind: None,
+        subject_id: None,
+        error_code: None,
+        signals: if i.is_multiple_of(10) { Signals::VALIDATION_ERROR } else { Signals::default() },
+    }
+}
+
+async fn count(db: &styk::db::Db, sql: &str) -> i64 {
+    // PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read: cast back.
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT CAST(({sql}) AS BIGINT)")).fetch_one(&db.pool).await.unwrap();
+    n
+}
+
+on_both_backends! {
+    ten_thousand_touchpoints_are_all_stored_after_a_graceful_shutdown => |backend: Backend| async move {
+        let database = TestDatabase::create(backend).await;
+        let db = database.connect().await;
+        let (recorder, writer) = Recorder::new(db.clone(), 20_000, 1_000);
+        let (stop, stopped) = watch::channel(false);
+        let running = tokio::spawn(writer.run(stopped));
+        for i in 0..10_000 {
+            assert!(recorder.record(touchpoint(i)));
+        }
+        // Shut down at once: whatever is still queued must be written before the writer ends.
+        stop.send(true).unwrap();
+        running.await.unwrap();
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM touchpoints").await, 10_000);
+        let stats = recorder.stats();
+        assert_eq!((stats.accepted, stats.written, stats.dropped, stats.failed), (10_000, 10_000, 0, 0));
+        // The rollups agree with the rows they summarise.
+        assert_eq!(count(&db, "SELECT SUM(total) FROM touchpoint_rollups").await, 10_000);
+        assert_eq!(count(&db, "SELECT SUM(n_invalid) FROM touchpoint_rollups").await, 1_000);
+        assert_eq!(count(&db, "SELECT SUM(s_validation_error) FROM touchpoint_rollups").await, 1_000);
+        assert_eq!(count(&db, "SELECT SUM(total) FROM touchpoint_rollups WHERE step = 'page'").await, 5_000);
+        let histogram = count(&db, "SELECT SUM(d00 + d01 + d02 + d03 + d04 + d05 + d06 + d07 + d08 + d09 + d10 + d11) FROM touchpoint_rollups").await;
+        assert_eq!(histogram, 10_000);
+        db.pool.close().await;
+        database.drop_database().await;
+    };
+
+    an_overfilled_queue_counts_exactly_what_it_dropped => |backend: Backend| async move {
+        let database = TestDatabase::create(backend).await;
+        let db = database.connect().await;
+        let (recorder, writer) = Recorder::new(db.clone(), 100, 50);
+        // The writer has not started: the queue fills and the rest is dropped, without waiting.
+        let started = std::time::Instant::now();
+        let accepted = (0..1_000).filter(|i| recorder.record(touchpoint(*i))).count();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "recording never waits");
+        assert_eq!(accepted, 100);
+        assert_eq!(recorder.stats().queued, 100);
+        let (stop, stopped) = watch::channel(false);
+        let running = tokio::spawn(writer.run(stopped));
+        stop.send(true).unwrap();
+        running.await.unwrap();
+        let stored = count(&db, "SELECT COUNT(*) FROM touchpoints").await;
+        let stats = recorder.stats();
+        assert_eq!(stats.dropped, 900);
+        assert_eq!(stored as u64, 1_000 - stats.dropped, "the drop counter equals what was not stored");
+        db.pool.close().await;
+        database.drop_database().await;
+    };
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_metrics_endpoint_reports_the_queue_and_the_outbox() {
+    let app = common::TestApp::spawn(Backend::Sqlite).await;
+    let recorded = app.state.touchpoints.record(touchpoint(1));
+    assert!(recorded);
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("styk_touchpoints_accepted_total 1"), "{text}");
+    assert!(text.contains("styk_touchpoints_dropped_total 0"));
+    assert!(text.contains("styk_mail_outbox{status=\"pending\"} 0"));
+    app.stop().await;
+}
