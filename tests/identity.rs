@@ -650,53 +650,6 @@ async fn without_smtp_a_demo_lists_its_mail_on_a_page() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn staff_invite_a_customer_contact_by_customer_number() {
-    let smtp = TestMailServer::start();
-    let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
-    let (customer_number,): (String,) = sqlx::query_as(
-        "SELECT a.customer_number FROM customer_accounts a JOIN members m ON m.account_id = a.account_id WHERE m.email = $1",
-    )
-    .bind(ANNA)
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
-    let invite = |number: String| {
-        let app = &app;
-        async move {
-            app.post_form(
-                "/staff/invite-member",
-                &[
-                    ("customer_number", &number),
-                    ("email", "buyer@northwind.example"),
-                    ("full_name", "Ben Buyer"),
-                    ("role", "billing"),
-                ],
-            )
-            .await
-        }
-    };
-    // A CX analyst reads the journal; inviting customers is not theirs to do.
-    app.post_form("/staff/sign-in", &[("email", "cx@demo.styk.pl"), ("password", DEMO_PASSWORD)]).await;
-    assert_eq!(invite(customer_number.clone()).await.status(), StatusCode::FORBIDDEN);
-    app.post_form("/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD)]).await;
-    let unknown = invite("NO-SUCH-NUMBER".into()).await;
-    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unknown.text().await.unwrap().contains("No customer account has this number."));
-    assert_eq!(invite(customer_number).await.status(), StatusCode::SEE_OTHER);
-    let mail = smtp.wait_for("buyer@northwind.example", "Northwind Provisions Ltd").await;
-    assert!(mail.text.contains("(Styk)"), "the invitation names the staff member as from Styk: {}", mail.text);
-    let (role, account): (String, String) = sqlx::query_as(
-        "SELECT m.role, a.name FROM members m JOIN customer_accounts a ON a.account_id = m.account_id WHERE m.email = $1",
-    )
-    .bind("buyer@northwind.example")
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
-    assert_eq!((role.as_str(), account.as_str()), ("billing", "Northwind Provisions Ltd"));
-    app.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_the_client_address_comes_from_its_header() {
     let app =
         demo_app(Backend::Sqlite, &[("STYK_THROTTLE_IP_LIMIT", "2"), ("STYK_CLIENT_IP_HEADER", "x-forwarded-for")])
