@@ -348,9 +348,18 @@ async fn load(state: &AppState, reference: &SignInRef) -> Result<Result<(Princip
     }
 }
 
+fn serves_everyone(path: &str) -> bool {
+    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/health" | "/metrics")
+}
+
 /// The layer that turns a session cookie into a [`Principal`] request extension. A sign-in that
 /// ended, timed out or whose user was disabled is removed here, cookie and all.
 pub async fn resolve_principal(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    // Static files, health checks and metrics serve everyone alike: loading the session and the
+    // signed-in user for each of them would cost two queries per asset for nothing.
+    if serves_everyone(request.uri().path()) {
+        return next.run(request).await;
+    }
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return next.run(request).await;
     };
