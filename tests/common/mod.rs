@@ -106,6 +106,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub database: TestDatabase,
+    /// Mail written without SMTP goes here, not into the checkout's data/ folder.
+    _files: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -126,7 +128,9 @@ impl TestApp {
             }
         });
         let database = TestDatabase::create(backend).await;
+        let files = tempfile::tempdir().expect("temp dir");
         let mut vars = vec![
+            ("STYK_DATA_DIR".to_string(), files.path().display().to_string()),
             ("STYK_ADDR".to_string(), "127.0.0.1:0".to_string()),
             ("STYK_DATABASE_URL".to_string(), database.url.clone()),
             ("STYK_DB_MAX_CONNECTIONS".to_string(), "5".to_string()),
@@ -142,7 +146,7 @@ impl TestApp {
         }));
         let client =
             reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { address, client, state, database, stop: Some(stop), task: Some(task) }
+        TestApp { address, client, state, database, _files: files, stop: Some(stop), task: Some(task) }
     }
 
     pub fn url(&self, path: &str) -> String {
