@@ -5,6 +5,7 @@ use crate::auth::pages::{
     StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage, StaffUsersPage,
 };
 use crate::i18n::I18nContextProvider;
+use crate::touchpoints::pages::ActivityPage;
 use crate::ui::form::provide_form_feedback;
 use crate::ui::layout::Layout;
 use crate::ui::link::provide_link_view;
@@ -27,6 +28,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // The touchpoint journal's beacon: plain JavaScript, so it reports even when the
+                // WebAssembly bundle does not load.
+                <script src="/beacon.js" defer></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -63,6 +67,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=AccountPage />
                         <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
                         <Route path=path!("/account/members") view=MembersPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=path!("/demo/mail") view=DemoMailPage ssr=SsrMode::Async />
                         <Route path=path!("/orders") view=OrdersPage />
                         <Route path=path!("/invoices") view=InvoicesPage />

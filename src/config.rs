@@ -44,7 +44,13 @@ pub const SETTINGS: &[(&str, &str)] = &[
         "header a trusted proxy sets to the client address, e.g. x-forwarded-for (default: the socket address)",
     ),
     ("STYK_INVITATION_DAYS", "days an invitation link stays valid (default 7)"),
+    ("STYK_TOUCHPOINTS", "1 to record touchpoints, 0 to switch the journal off (default 1)"),
     ("STYK_TOUCHPOINT_QUEUE", "touchpoints held in memory before the writer takes them; beyond it they are dropped and counted (default 65536)"),
+    ("STYK_TOUCHPOINT_SLOW_MS", "a step that takes this long or longer carries the `slow` signal (default 1500)"),
+    ("STYK_TOUCHPOINT_ABANDON_MINUTES", "minutes after its last step that an unfinished journey counts as abandoned (default 30)"),
+    ("STYK_TOUCHPOINT_RETENTION_DAYS", "days raw touchpoints are kept; daily rollups stay (default 395)"),
+    ("STYK_BEACON_PER_MINUTE", "browser beacons accepted per client address and minute (default 120)"),
+    ("STYK_PSEUDONYM_KEY", "secret that turns customer ids into the pseudonyms analysts see (default: made once and kept in the database)"),
     ("STYK_METRICS_TOKEN", "bearer token for /metrics from other hosts (default: loopback clients only)"),
 ];
 
@@ -181,9 +187,21 @@ pub struct Config {
     /// A header set by a trusted reverse proxy that carries the client address.
     pub client_ip_header: Option<String>,
     pub invitation_ttl: Duration,
-    pub touchpoint_queue: usize,
+    pub touchpoints: TouchpointConfig,
     /// Lets a scraper on another host read /metrics; without it only loopback clients may.
     pub metrics_token: Option<SecretString>,
+}
+
+/// The touchpoint journal's settings.
+#[derive(Debug, Clone)]
+pub struct TouchpointConfig {
+    pub enabled: bool,
+    pub queue: usize,
+    pub slow_ms: u32,
+    pub abandon_after: Duration,
+    pub retention: Duration,
+    pub beacons_per_minute: u32,
+    pub pseudonym_key: Option<SecretString>,
 }
 
 /// Where e-mail goes and who it comes from.
@@ -307,11 +325,13 @@ impl Config {
             }
             None => format!("http://{addr}"),
         };
-        let demo = match get("STYK_DEMO") {
-            None | Some("0") | Some("false") | Some("no") => false,
-            Some("1") | Some("true") | Some("yes") => true,
-            Some(v) => return Err(bad("STYK_DEMO", format!("`{v}` is not 1 or 0"))),
+        let switch = |name: &str, default: bool| match get(name) {
+            None => Ok(default),
+            Some("0") | Some("false") | Some("no") => Ok(false),
+            Some("1") | Some("true") | Some("yes") => Ok(true),
+            Some(v) => Err(bad(name, format!("`{v}` is not 1 or 0"))),
         };
+        let demo = switch("STYK_DEMO", false)?;
         let log_format = match get("STYK_LOG_FORMAT") {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -360,13 +380,27 @@ impl Config {
             }
             other => other.map(|v| v.to_ascii_lowercase()),
         };
+        let touchpoints = TouchpointConfig {
+            enabled: switch("STYK_TOUCHPOINTS", true)?,
+            queue: number("STYK_TOUCHPOINT_QUEUE", 65_536, 16, 10_000_000)? as usize,
+            slow_ms: number("STYK_TOUCHPOINT_SLOW_MS", 1_500, 1, 600_000)? as u32,
+            abandon_after: Duration::from_secs(number("STYK_TOUCHPOINT_ABANDON_MINUTES", 30, 1, 24 * 60)? * 60),
+            retention: Duration::from_secs(number("STYK_TOUCHPOINT_RETENTION_DAYS", 395, 1, 3_650)? * 86_400),
+            beacons_per_minute: number("STYK_BEACON_PER_MINUTE", 120, 1, 100_000)? as u32,
+            pseudonym_key: match get("STYK_PSEUDONYM_KEY") {
+                Some(key) if key.len() < 32 => {
+                    return Err(bad("STYK_PSEUDONYM_KEY", "use at least 32 characters".to_string()))
+                }
+                key => key.map(|k| SecretString::from(k.to_string())),
+            },
+        };
         Ok(Config {
             mail,
             sessions,
             throttle,
             client_ip_header,
             invitation_ttl: Duration::from_secs(number("STYK_INVITATION_DAYS", 7, 1, 60)? * 86_400),
-            touchpoint_queue: number("STYK_TOUCHPOINT_QUEUE", 65_536, 16, 10_000_000)? as usize,
+            touchpoints,
             metrics_token: get("STYK_METRICS_TOKEN").map(|t| SecretString::from(t.to_string())),
             addr,
             data_dir,

@@ -26,6 +26,7 @@ fn touchpoint(i: usize) -> Touchpoint {
         subject_id: None,
         error_code: None,
         signals: if i.is_multiple_of(10) { Signals::VALIDATION_ERROR } else { Signals::default() },
+        ..Touchpoint::default()
     }
 }
 

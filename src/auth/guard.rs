@@ -32,6 +32,9 @@ pub async fn require_sign_in_for_pages(request: Request, next: Next) -> Response
     if signed_in_as == Some(kind) {
         return next.run(request).await;
     }
+    if let Some(note) = request.extensions().get::<crate::touchpoints::layer::StepNote>() {
+        note.denied("sign_in_required");
+    }
     let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let next_param: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
     let sign_in = match kind {

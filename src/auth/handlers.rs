@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::server::language::safe_next;
 use crate::server::render::{page, see_other};
 use crate::server::AppState;
+use crate::touchpoints::layer::{Actor, StepNote};
 use crate::ui::form::FormFeedback;
 use crate::ui::link::LinkView;
 use axum::extract::{FromRequest, Query, Request, State};
@@ -75,6 +76,7 @@ async fn which_form(state: &AppState, request: Request) -> Result<(String, Reque
 
 async fn security_forms(State(state): State<AppState>, request: Request) -> Response {
     let (which, request) = or_answer!(which_form(&state, request).await);
+    note_form(&request, &which);
     match which.as_str() {
         "change_password" => change_password(State(state), request).await,
         "change_email" => change_email(State(state), request).await,
@@ -85,6 +87,7 @@ async fn security_forms(State(state): State<AppState>, request: Request) -> Resp
 
 async fn members_forms(State(state): State<AppState>, request: Request) -> Response {
     let (which, request) = or_answer!(which_form(&state, request).await);
+    note_form(&request, &which);
     match which.as_str() {
         "invite_member" => invite_member(State(state), request).await,
         "member_role" => set_member_role(State(state), request).await,
@@ -95,10 +98,18 @@ async fn members_forms(State(state): State<AppState>, request: Request) -> Respo
 
 async fn staff_users_forms(State(state): State<AppState>, request: Request) -> Response {
     let (which, request) = or_answer!(which_form(&state, request).await);
+    note_form(&request, &which);
     match which.as_str() {
         "create_staff" => create_staff(State(state), request).await,
         "staff_status" => set_staff_status(State(state), request).await,
         _ => crate::server::errors::bare(StatusCode::BAD_REQUEST),
+    }
+}
+
+/// Tells the journal which of the page's forms this is (it decides the journey step).
+fn note_form(request: &Request, which: &str) {
+    if let Some(note) = request.extensions().get::<StepNote>() {
+        note.form(which);
     }
 }
 
@@ -140,6 +151,9 @@ async fn reject(
 ) -> Response {
     if parts.uri.path() == "/sign-out" {
         parts.uri = axum::http::Uri::from_static("/");
+    }
+    if let Some(note) = StepNote::of(&parts) {
+        note.error(rejection.code());
     }
     let mut feedback = FormFeedback::for_form(form);
     feedback.values = values.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
@@ -203,7 +217,10 @@ async fn sign_in_as(state: AppState, request: Request, kind: PrincipalKind) -> R
         Err(error) => Err(failed(error)),
     };
     match result {
-        Ok(_) => {
+        Ok(principal_id) => {
+            if let Some(note) = StepNote::of(&parts) {
+                note.actor(signed_in_actor(&state, kind, principal_id).await);
+            }
             let home = match kind {
                 PrincipalKind::Member => "/account",
                 PrincipalKind::Staff => "/staff",
@@ -217,6 +234,21 @@ async fn sign_in_as(state: AppState, request: Request, kind: PrincipalKind) -> R
                 PrincipalKind::Staff => "staff_sign_in",
             };
             reject(&state, parts, form_name, rejection, vec![("email", form.email), ("next", form.next)], None).await
+        }
+    }
+}
+
+/// Who just signed in, for the sign-in's own touchpoint (the request began signed out).
+async fn signed_in_actor(state: &AppState, kind: PrincipalKind, principal_id: String) -> Actor {
+    match kind {
+        PrincipalKind::Staff => Actor { staff_id: Some(principal_id), ..Actor::default() },
+        PrincipalKind::Member => {
+            let account: Option<(String,)> = sqlx::query_as("SELECT account_id FROM members WHERE member_id = $1")
+                .bind(&principal_id)
+                .fetch_optional(&state.db.pool)
+                .await
+                .unwrap_or_default();
+            Actor { account_id: account.map(|(a,)| a), member_id: Some(principal_id), ..Actor::default() }
         }
     }
 }

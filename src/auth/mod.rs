@@ -4,6 +4,7 @@
 //! Server only: domain types, hashing, sessions, tokens, throttling, audit, the flows and their
 //! HTTP endpoints.
 pub mod api;
+pub mod journeys;
 pub mod model;
 pub mod pages;
 

@@ -396,6 +396,7 @@ pub fn AccountPage() -> impl IntoView {
             </p>
             <ul class="link-list">
                 <li><a href="/account/security">{t!(i18n, security_title)}</a></li>
+                <li><a href="/account/activity">{t!(i18n, activity_title)}</a></li>
                 {owner.then(|| view! { <li><a href="/account/members">{t!(i18n, members_title)}</a></li> })}
             </ul>
             <SignOutButton />

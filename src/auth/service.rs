@@ -36,6 +36,20 @@ pub enum Rejection {
     Failed(AppError),
 }
 
+impl Rejection {
+    /// A code for the journal: the first field problem, the alert, or the kind of failure.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::Fields(fields) => fields.first().map_or("invalid", |(_, problem)| *problem),
+            Rejection::Alert { code, .. } => code,
+            Rejection::LinkInvalid => "link_invalid",
+            Rejection::Failed(AppError::Forbidden) => "not_allowed",
+            Rejection::Failed(AppError::NotFound) => "not_found",
+            Rejection::Failed(_) => "unavailable",
+        }
+    }
+}
+
 impl From<AppError> for Rejection {
     fn from(error: AppError) -> Self {
         Rejection::Failed(error)

@@ -349,7 +349,7 @@ async fn load(state: &AppState, reference: &SignInRef) -> Result<Result<(Princip
 }
 
 fn serves_everyone(path: &str) -> bool {
-    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/health" | "/metrics")
+    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/beacon.js" | "/health" | "/metrics")
 }
 
 /// The layer that turns a session cookie into a [`Principal`] request extension. A sign-in that

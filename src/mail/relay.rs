@@ -1,8 +1,12 @@
 //! The relay: claims due outbox rows with a lease (so that several app instances never send the
 //! same row twice at once), sends them, and retries failures with exponential backoff until
 //! `max_attempts`, after which the row is dead-lettered for an operator to look at.
+use leptos_i18n::Locale as _;
 use crate::config::{MailConfig, SmtpSecurity};
 use crate::db::{now_ms, Db};
+use crate::touchpoints::catalogue::{Journey, StepName};
+use crate::touchpoints::model::{Channel, Outcome, Signals};
+use crate::touchpoints::recorder::{Recorder, Touchpoint};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -70,6 +74,7 @@ struct OutboxRow {
     outbox_id: String,
     message_id: String,
     template: String,
+    locale: String,
     recipient: String,
     subject: String,
     body_text: String,
@@ -84,6 +89,19 @@ pub struct Relay {
     pub from: Mailbox,
     pub max_attempts: u32,
     pub wakeup: Arc<Notify>,
+    /// Sent and dead-lettered mail are touchpoints of the e-mail channel.
+    pub touchpoints: Recorder,
+}
+
+/// The journey an e-mail belongs to, by its template.
+fn journey_of(template: &str) -> Journey {
+    match template {
+        "member_invitation" | "staff_invitation" => Journey::Invitation,
+        "password_reset" => Journey::PasswordReset,
+        "registration_verify" | "registration_existing" => Journey::Registration,
+        "password_changed" => Journey::PasswordChange,
+        _ => Journey::EmailChange,
+    }
 }
 
 impl Relay {
@@ -136,7 +154,7 @@ impl Relay {
                 continue;
             }
             let row: OutboxRow = sqlx::query_as(
-                "SELECT outbox_id, message_id, template, recipient, subject, body_text, body_html, attempts, created_at
+                "SELECT outbox_id, message_id, template, locale, recipient, subject, body_text, body_html, attempts, created_at
                  FROM mail_outbox WHERE outbox_id = $1",
             )
             .bind(&outbox_id)
@@ -166,6 +184,7 @@ impl Relay {
                 .execute(&self.db.pool)
                 .await?;
                 tracing::info!(template = %row.template, outbox_id = %row.outbox_id, "mail sent");
+                self.record(&row, now, Outcome::Ok, None).await;
             }
             Err(error) => {
                 let attempts = row.attempts + 1;
@@ -183,6 +202,7 @@ impl Relay {
                 .execute(&self.db.pool)
                 .await?;
                 if dead {
+                    self.record(&row, now, Outcome::Failed, Some("mail_undeliverable")).await;
                     tracing::error!(template = %row.template, outbox_id = %row.outbox_id, attempts, %error, "mail dead-lettered");
                 } else {
                     tracing::warn!(template = %row.template, outbox_id = %row.outbox_id, attempts, %error, "mail delivery failed; will retry");
@@ -190,6 +210,46 @@ impl Relay {
             }
         }
         Ok(())
+    }
+
+    /// Records the e-mail's touchpoint, for the person it went to when the address is theirs.
+    async fn record(&self, row: &OutboxRow, now: i64, outcome: Outcome, error_code: Option<&'static str>) {
+        let member: Option<(String, String)> = sqlx::query_as(
+            "SELECT account_id, member_id FROM members WHERE lower(email) = lower($1) AND disabled_at IS NULL LIMIT 1",
+        )
+        .bind(&row.recipient)
+        .fetch_optional(&self.db.pool)
+        .await
+        .unwrap_or_default();
+        let staff: Option<(String,)> = match member {
+            Some(_) => None,
+            None => sqlx::query_as("SELECT staff_id FROM staff_users WHERE lower(email) = lower($1) LIMIT 1")
+                .bind(&row.recipient)
+                .fetch_optional(&self.db.pool)
+                .await
+                .unwrap_or_default(),
+        };
+        let (account_id, member_id) = member.map(|(a, m)| (Some(a), Some(m))).unwrap_or_default();
+        self.touchpoints.record(Touchpoint {
+            occurred_at: now,
+            account_id,
+            member_id,
+            staff_id: staff.map(|(s,)| s),
+            locale: crate::i18n::Locale::get_all()
+                .iter()
+                .find(|l| l.as_str() == row.locale)
+                .map_or("en", |l| l.as_str()),
+            channel: Channel::Email,
+            journey: journey_of(&row.template).as_str(),
+            step: StepName::EmailSent.as_str(),
+            route: format!("mail:{}", row.template),
+            outcome,
+            // From the moment the mail was queued until it left: how long the customer waited.
+            duration_ms: (now - row.created_at).clamp(0, i64::from(u32::MAX)) as u32,
+            error_code,
+            signals: if outcome == Outcome::Ok { Signals::default() } else { Signals::FAILED },
+            ..Touchpoint::default()
+        });
     }
 
     fn message(&self, row: &OutboxRow) -> Result<Message, String> {

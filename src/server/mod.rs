@@ -15,6 +15,8 @@ use crate::db::{Db, DbError};
 use crate::demo::DemoError;
 use crate::error::AppError;
 use crate::mail::relay::{Relay, Transport};
+use crate::touchpoints::beacon::BeaconLimiter;
+use crate::touchpoints::pseudonym::Pseudonyms;
 use crate::touchpoints::recorder::{Recorder, Writer};
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -38,6 +40,10 @@ pub struct AppState {
     pub mail_wakeup: Arc<Notify>,
     /// Queues touchpoints for the journal's writer.
     pub touchpoints: Recorder,
+    /// Budgets browser beacons per client address.
+    pub beacons: BeaconLimiter,
+    /// Turns account ids into the pseudonyms the CX team sees.
+    pub pseudonyms: Pseudonyms,
 }
 
 impl AppState {
@@ -107,7 +113,10 @@ impl Server {
             .site_addr(local_addr)
             .build();
         let sessions = AppSessionStore::connect(&config.database_url).await.map_err(StartError::Sessions)?;
-        let (touchpoints, touchpoint_writer) = Recorder::new(db.clone(), config.touchpoint_queue, TOUCHPOINT_BATCH);
+        let (touchpoints, touchpoint_writer) = Recorder::new(db.clone(), config.touchpoints.queue, TOUCHPOINT_BATCH);
+        let pseudonyms =
+            Pseudonyms::load(&db, config.touchpoints.pseudonym_key.as_ref()).await.map_err(|e| StartError::Database(e.into()))?;
+        let beacons = BeaconLimiter::per_minute(config.touchpoints.beacons_per_minute);
         let state = AppState {
             leptos_options,
             db,
@@ -115,6 +124,8 @@ impl Server {
             sessions,
             mail_wakeup: Arc::new(Notify::new()),
             touchpoints,
+            beacons,
+            pseudonyms,
         };
         let router = routes::router(state.clone(), extra);
         Ok(Server { listener, router, state, touchpoint_writer })
@@ -133,15 +144,21 @@ impl Server {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let grace = self.state.config.shutdown_grace;
         let (stop_workers, workers_stop) = watch::channel(false);
-        let mut workers = start_workers(&self.state, workers_stop.clone()).map_err(std::io::Error::other)?;
-        // Stopped after the last request has been answered, it writes every queued touchpoint.
-        workers.push(tokio::spawn(self.touchpoint_writer.run(workers_stop)));
+        let workers = start_workers(&self.state, workers_stop).map_err(std::io::Error::other)?;
+        // Stopped last, after the requests and the other workers (which record touchpoints too),
+        // it writes every queued touchpoint.
+        let (stop_writer, writer_stop) = watch::channel(false);
+        let writer = tokio::spawn(self.touchpoint_writer.run(writer_stop));
         shutdown::serve_with_grace(self.listener, self.router, shutdown, grace).await?;
         let _ = stop_workers.send(true);
         for worker in workers {
             if tokio::time::timeout(grace.max(std::time::Duration::from_secs(1)), worker).await.is_err() {
                 tracing::warn!("a background worker did not stop in time");
             }
+        }
+        let _ = stop_writer.send(true);
+        if writer.await.is_err() {
+            tracing::error!("the touchpoint writer failed while flushing");
         }
         self.state.db.pool.close().await;
         Ok(())
@@ -159,8 +176,9 @@ fn start_workers(
     let relay = {
         let (db, wakeup, max_attempts, stop) =
             (state.db.clone(), state.mail_wakeup.clone(), state.config.mail.max_attempts, stop.clone());
+        let touchpoints = state.touchpoints.clone();
         tokio::spawn(async move {
-            Relay { db, transport, from, max_attempts, wakeup }.run(stop).await;
+            Relay { db, transport, from, max_attempts, wakeup, touchpoints }.run(stop).await;
         })
     };
     let cleanup = {
@@ -183,5 +201,11 @@ fn start_workers(
             }
         })
     };
-    Ok(vec![relay, cleanup])
+    let journal = tokio::spawn(crate::touchpoints::jobs::run(
+        state.db.clone(),
+        state.config.touchpoints.abandon_after,
+        state.config.touchpoints.retention,
+        stop.clone(),
+    ));
+    Ok(vec![relay, cleanup, journal])
 }

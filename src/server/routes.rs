@@ -60,6 +60,8 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
             move || shell(options.clone()),
         )
         .merge(auth::handlers::routes())
+        .route("/api/beacon", axum::routing::post(crate::touchpoints::beacon::receive))
+        .route("/account/activity/export", get(crate::touchpoints::export::download))
         .merge(extra)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(
@@ -96,6 +98,7 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
                 .layer(from_fn_with_state(state.clone(), limit_body))
                 .layer(sessions)
                 .layer(from_fn_with_state(state.clone(), auth::sessions::resolve_principal))
+                .layer(from_fn_with_state(state.clone(), crate::touchpoints::layer::record_steps))
                 .layer(from_fn(auth::guard::require_sign_in_for_pages)),
         )
         .with_state(state)

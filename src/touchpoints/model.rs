@@ -74,6 +74,40 @@ impl Outcome {
     }
 }
 
+/// A row of the journal is a step the customer took, or a signal the browser reported about a
+/// step (a rage click, a client error, web vitals) that adds to that step's friction without
+/// counting as another attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    Step,
+    Signal,
+}
+
+impl RowKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowKind::Step => "step",
+            RowKind::Signal => "signal",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [RowKind::Step, RowKind::Signal].into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
+/// Core web vitals of one page load, as the browser measured them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Vitals {
+    /// Largest contentful paint.
+    pub lcp_ms: Option<u32>,
+    /// Interaction to next paint (the slowest interaction of the page).
+    pub inp_ms: Option<u32>,
+    /// Cumulative layout shift × 1000.
+    pub cls_milli: Option<u32>,
+}
+
 /// Friction signals, as bits: a step can carry several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Signals(pub u32);

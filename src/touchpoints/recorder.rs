@@ -5,7 +5,8 @@
 //! brings the per-day rollups up to date. When the queue is full the touchpoint is dropped and
 //! counted (and logged, at most every ten seconds): never silently, never by blocking a request.
 //! On shutdown the queue is closed and everything in it is written before the writer returns.
-use super::model::{Channel, Outcome, Signals, SIGNALS};
+use super::model::{Channel, Outcome, RowKind, Signals, Vitals, SIGNALS};
+use super::signals::{derive_sequence_signals, load_recent_history};
 use crate::db::batch::{insert_rows, Val};
 use crate::db::{ids::new_id, now_ms, Db};
 use std::collections::HashMap;
@@ -36,6 +37,41 @@ pub struct Touchpoint {
     pub subject_id: Option<String>,
     pub error_code: Option<&'static str>,
     pub signals: Signals,
+    /// The browser visit (a first-party cookie that lasts until the browser closes): ties a
+    /// visit's steps together before and after sign-in.
+    pub visit_ref: Option<String>,
+    pub kind: RowKind,
+    /// For a click signal: the element's tag, id and name (its structure, never its text). For an
+    /// abandoned form: the names of the fields that were touched.
+    pub element: Option<String>,
+    pub vitals: Option<Vitals>,
+}
+
+impl Default for Touchpoint {
+    fn default() -> Self {
+        Touchpoint {
+            occurred_at: now_ms(),
+            account_id: None,
+            member_id: None,
+            staff_id: None,
+            session_ref: None,
+            locale: "en",
+            channel: Channel::Web,
+            journey: "",
+            step: "",
+            route: String::new(),
+            outcome: Outcome::Ok,
+            duration_ms: 0,
+            subject_kind: None,
+            subject_id: None,
+            error_code: None,
+            signals: Signals::default(),
+            visit_ref: None,
+            kind: RowKind::Step,
+            element: None,
+            vitals: None,
+        }
+    }
 }
 
 /// Counters for the metrics endpoint and the logs.
@@ -118,6 +154,12 @@ pub struct Writer {
     batch: usize,
 }
 
+/// Writes touchpoints that did not come through the queue (the abandonment sweep's) in the
+/// caller's transaction, rollups included.
+pub async fn write_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, db: &Db, batch: &[Touchpoint]) -> Result<(), sqlx::Error> {
+    insert_with_rollups(tx, db, batch).await
+}
+
 impl Writer {
     /// Writes batches until `stop` turns true, then closes the queue and writes what is left.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
@@ -145,7 +187,7 @@ impl Writer {
         let count = buffer.len() as u64;
         let mut delay = Duration::from_millis(50);
         for attempt in 1..=4 {
-            match write_batch(&self.db, buffer).await {
+            match write_batch(&self.db, buffer.as_mut_slice()).await {
                 Ok(()) => {
                     self.stats.written.fetch_add(count, Ordering::Relaxed);
                     buffer.clear();
@@ -164,7 +206,7 @@ impl Writer {
     }
 }
 
-const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 23] = [
     "touchpoint_id",
     "occurred_at",
     "account_id",
@@ -182,6 +224,12 @@ const COLUMNS: [&str; 17] = [
     "subject_id",
     "error_code",
     "signals",
+    "visit_ref",
+    "kind",
+    "element",
+    "lcp_ms",
+    "inp_ms",
+    "cls_milli",
 ];
 
 fn text(value: &Option<String>) -> Val {
@@ -210,20 +258,42 @@ pub fn utc_day(epoch_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(epoch_ms).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
-async fn write_batch(db: &Db, batch: &[Touchpoint]) -> Result<(), sqlx::Error> {
+async fn write_batch(db: &Db, batch: &mut [Touchpoint]) -> Result<(), sqlx::Error> {
+    // Retries and back-and-forth depend on what the same visit did before: read that first (it
+    // may have happened on another instance), outside the write transaction.
+    let history = load_recent_history(db, batch).await?;
+    derive_sequence_signals(batch, history);
+    let mut tx = db.begin_write().await?;
+    insert_with_rollups(&mut tx, db, batch).await?;
+    tx.commit().await
+}
+
+fn optional_int(value: Option<u32>) -> Val {
+    value.map(|v| Val::Int(i64::from(v))).unwrap_or(Val::NullInt)
+}
+
+async fn insert_with_rollups(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    db: &Db,
+    batch: &[Touchpoint],
+) -> Result<(), sqlx::Error> {
     let mut rollups: HashMap<(String, &'static str, &'static str), RollupDelta> = HashMap::new();
     let rows: Vec<Vec<Val>> = batch
         .iter()
         .map(|t| {
             let delta = rollups.entry((utc_day(t.occurred_at), t.journey, t.step)).or_default();
-            delta.total += 1;
-            delta.outcomes[Outcome::ALL.iter().position(|o| *o == t.outcome).unwrap_or(0)] += 1;
+            // A signal the browser reported about a step adds to the step's signal counts; only
+            // steps count as attempts (with an outcome and a duration).
+            if t.kind == RowKind::Step {
+                delta.total += 1;
+                delta.outcomes[Outcome::ALL.iter().position(|o| *o == t.outcome).unwrap_or(0)] += 1;
+                delta.durations[duration_bucket(t.duration_ms)] += 1;
+            }
             for (i, (bit, _, _)) in SIGNALS.iter().enumerate() {
                 if t.signals.0 & bit != 0 {
                     delta.signals[i] += 1;
                 }
             }
-            delta.durations[duration_bucket(t.duration_ms)] += 1;
             vec![
                 Val::Text(new_id()),
                 Val::Int(t.occurred_at),
@@ -242,20 +312,25 @@ async fn write_batch(db: &Db, batch: &[Touchpoint]) -> Result<(), sqlx::Error> {
                 text(&t.subject_id),
                 static_text(t.error_code),
                 Val::Int(i64::from(t.signals.0)),
+                text(&t.visit_ref),
+                Val::Text(t.kind.as_str().to_string()),
+                text(&t.element),
+                optional_int(t.vitals.and_then(|v| v.lcp_ms)),
+                optional_int(t.vitals.and_then(|v| v.inp_ms)),
+                optional_int(t.vitals.and_then(|v| v.cls_milli)),
             ]
         })
         .collect();
-    let mut tx = db.begin_write().await?;
-    insert_rows(&mut tx, db.backend, "touchpoints", &COLUMNS, rows).await?;
+    insert_rows(tx, db.backend, "touchpoints", &COLUMNS, rows).await?;
     let upsert = rollup_upsert_sql();
     for ((day, journey, step), delta) in rollups {
         let mut query = sqlx::query(&upsert).bind(day).bind(journey).bind(step).bind(delta.total);
         for n in delta.outcomes.into_iter().chain(delta.signals).chain(delta.durations) {
             query = query.bind(n);
         }
-        query.execute(&mut *tx).await?;
+        query.execute(&mut **tx).await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// The rollup columns after `day, journey, step`, in the order the upsert binds them.

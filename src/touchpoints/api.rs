@@ -1,0 +1,76 @@
+//! Server functions that read the journal for the people it is about.
+use super::model::{Channel, Outcome, RowKind, Signals};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One row of a timeline: a step (or a signal the browser reported about a step), as the customer,
+/// staff and the CX team see it. Holds nothing the customer typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: i64,
+    pub channel: Channel,
+    pub journey: String,
+    pub step: String,
+    pub outcome: Outcome,
+    pub duration_ms: u32,
+    pub signals: Signals,
+    pub kind: RowKind,
+    pub error_code: Option<String>,
+}
+
+/// How many of their latest touchpoints the activity page shows.
+pub const ACTIVITY_LIMIT: i64 = 100;
+
+#[cfg(feature = "ssr")]
+pub mod server {
+    use super::{TimelineEntry, ACTIVITY_LIMIT};
+    use crate::auth::sessions::{current_principal, db_error};
+    use crate::db::Db;
+    use crate::error::AppError;
+    use crate::server::app_state;
+    use crate::touchpoints::model::{Channel, Outcome, RowKind, Signals};
+
+    pub type EntryRow = (i64, String, String, String, String, i64, i64, String, Option<String>);
+
+    pub const ENTRY_COLUMNS: &str = "occurred_at, channel, journey, step, outcome, duration_ms, signals, kind, error_code";
+
+    pub fn entry(row: EntryRow) -> TimelineEntry {
+        let (at, channel, journey, step, outcome, duration_ms, signals, kind, error_code) = row;
+        TimelineEntry {
+            at,
+            channel: Channel::parse(&channel).unwrap_or(Channel::Web),
+            journey,
+            step,
+            outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Ok),
+            duration_ms: duration_ms.clamp(0, i64::from(u32::MAX)) as u32,
+            signals: Signals(signals.clamp(0, i64::from(u32::MAX)) as u32),
+            kind: RowKind::parse(&kind).unwrap_or(RowKind::Step),
+            error_code,
+        }
+    }
+
+    /// A member's own touchpoints, newest first.
+    pub async fn member_timeline(db: &Db, member_id: &str, limit: i64) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+        let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM touchpoints WHERE member_id = $1 ORDER BY occurred_at DESC LIMIT {limit}"
+        ))
+        .bind(member_id)
+        .fetch_all(&db.pool)
+        .await?;
+        Ok(rows.into_iter().map(entry).collect())
+    }
+
+    pub async fn my_activity() -> Result<Vec<TimelineEntry>, AppError> {
+        let principal = current_principal().ok_or(AppError::Unauthorized)?;
+        let member = principal.viewer.member().ok_or(AppError::Forbidden)?.member_id.clone();
+        let state = app_state()?;
+        member_timeline(&state.db, &member, ACTIVITY_LIMIT).await.map_err(db_error)
+    }
+}
+
+/// The signed-in member's latest touchpoints.
+#[server(prefix = "/api", endpoint = "my_activity")]
+pub async fn my_activity() -> Result<Vec<TimelineEntry>, AppError> {
+    server::my_activity().await
+}

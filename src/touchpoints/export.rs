@@ -1,0 +1,152 @@
+//! "Download my data": everything the portal holds about the signed-in member, as one JSON file
+//! (their profile, their account's name and number, their sign-ins and their touchpoints).
+use super::api::server::{entry, EntryRow, ENTRY_COLUMNS};
+use super::api::TimelineEntry;
+use crate::auth::sessions::{db_error, Principal};
+use crate::error::AppError;
+use crate::server::errors::bare;
+use crate::server::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// The most touchpoints one download holds (the newest); retention bounds them anyway.
+const MAX_TOUCHPOINTS: i64 = 100_000;
+
+#[derive(Serialize)]
+struct MyData {
+    exported_at: String,
+    member: Profile,
+    account: Account,
+    sign_ins: Vec<SignIn>,
+    touchpoints: Vec<TouchpointOut>,
+}
+
+#[derive(Serialize)]
+struct Profile {
+    full_name: String,
+    email: String,
+    phone: Option<String>,
+    role: String,
+    preferred_language: String,
+    created_at: String,
+}
+
+#[derive(Serialize)]
+struct Account {
+    name: String,
+    customer_number: String,
+}
+
+#[derive(Serialize)]
+struct SignIn {
+    device: String,
+    ip: String,
+    started_at: String,
+    last_active_at: String,
+    ended_at: Option<String>,
+    end_reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TouchpointOut {
+    at: String,
+    channel: &'static str,
+    journey: String,
+    step: String,
+    outcome: &'static str,
+    duration_ms: u32,
+    signals: Vec<&'static str>,
+    kind: &'static str,
+    error_code: Option<String>,
+}
+
+fn rfc3339(epoch_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(epoch_ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+impl From<TimelineEntry> for TouchpointOut {
+    fn from(e: TimelineEntry) -> Self {
+        TouchpointOut {
+            at: rfc3339(e.at),
+            channel: e.channel.as_str(),
+            journey: e.journey,
+            step: e.step,
+            outcome: e.outcome.as_str(),
+            duration_ms: e.duration_ms,
+            signals: e.signals.names(),
+            kind: e.kind.as_str(),
+            error_code: e.error_code,
+        }
+    }
+}
+
+type ProfileRow = (String, String, Option<String>, String, String, i64, String, String);
+
+async fn collect(state: &AppState, member_id: &str) -> Result<MyData, sqlx::Error> {
+    let (full_name, email, phone, role, preferred_language, created_at, account_name, customer_number): ProfileRow =
+        sqlx::query_as(
+            "SELECT m.full_name, m.email, m.phone, m.role, m.preferred_language, m.created_at, a.name, a.customer_number
+             FROM members m JOIN customer_accounts a ON a.account_id = m.account_id
+             WHERE m.member_id = $1",
+        )
+        .bind(member_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let sessions: Vec<(String, String, i64, i64, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT user_agent, ip, created_at, last_seen_at, ended_at, end_reason FROM auth_sessions
+         WHERE principal_kind = 'member' AND principal_id = $1 ORDER BY created_at DESC",
+    )
+    .bind(member_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let touchpoints: Vec<EntryRow> = sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM touchpoints WHERE member_id = $1 ORDER BY occurred_at DESC LIMIT {MAX_TOUCHPOINTS}"
+    ))
+    .bind(member_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok(MyData {
+        exported_at: rfc3339(crate::db::now_ms()),
+        member: Profile { full_name, email, phone, role, preferred_language, created_at: rfc3339(created_at) },
+        account: Account { name: account_name, customer_number },
+        sign_ins: sessions
+            .into_iter()
+            .map(|(agent, ip, started, last, ended, reason)| SignIn {
+                device: crate::auth::sessions::describe_device(&agent),
+                ip,
+                started_at: rfc3339(started),
+                last_active_at: rfc3339(last),
+                ended_at: ended.map(rfc3339),
+                end_reason: reason,
+            })
+            .collect(),
+        touchpoints: touchpoints.into_iter().map(|row| TouchpointOut::from(entry(row))).collect(),
+    })
+}
+
+pub async fn download(State(state): State<AppState>, request: Request) -> Response {
+    let Some(member_id) =
+        request.extensions().get::<Principal>().and_then(|p| p.viewer.member()).map(|m| m.member_id.clone())
+    else {
+        return bare(StatusCode::UNAUTHORIZED);
+    };
+    let data = match collect(&state, &member_id).await {
+        Ok(data) => data,
+        Err(error) => {
+            let error: AppError = db_error(error);
+            return bare(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        }
+    };
+    let day = crate::touchpoints::recorder::utc_day(crate::db::now_ms());
+    let mut response = axum::Json(data).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"styk-my-data-{day}.json\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}

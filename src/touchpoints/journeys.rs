@@ -1,0 +1,8 @@
+//! Which journey step each of the journal's own pages and endpoints is.
+use super::catalogue::{Journey as J, RouteStep as R, StepName as S};
+
+pub const STEPS: &[R] = &[
+    R::page("/account/activity", J::Activity),
+    R::server_fn("/api/my_activity", J::Activity, S::List),
+    R::get("/account/activity/export", J::Activity, S::Export),
+];
