@@ -33,8 +33,17 @@
     }
   }
 
+  // One request per page: the server refuses a whole beacon that names a page it does not know
+  // (a 404, say), and that must not take other pages' events with it.
   function flush(leaving) {
-    while (queue.length) send(queue.splice(0, MAX_EVENTS), leaving);
+    var byPath = {};
+    queue.splice(0, queue.length).forEach(function (event) {
+      (byPath[event.path] = byPath[event.path] || []).push(event);
+    });
+    Object.keys(byPath).forEach(function (p) {
+      var events = byPath[p];
+      while (events.length) send(events.splice(0, MAX_EVENTS), leaving);
+    });
   }
 
   function push(event) {

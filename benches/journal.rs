@@ -1,0 +1,210 @@
+//! What the touchpoint journal costs.
+//!
+//! 1. Sustained ingest: touchpoints recorded as fast as one producer can, through the real
+//!    recorder and writer (bounded queue, batches of 2,000, one transaction per batch with the
+//!    rollups and the visit-history read for retries), into a SQLite file; and into PostgreSQL
+//!    when `STYK_TEST_DATABASE_URL` names one. Goal on SQLite: at least 50,000 a second.
+//! 2. Page throughput: the signed-in account page served by two servers in this process, one
+//!    with the journal on and one with it off (`STYK_TOUCHPOINTS=0`), measured in alternating
+//!    rounds of the same length. Goal: at most 3 % slower with it on.
+//!
+//!   cargo bench --features ssr --bench journal
+use std::time::{Duration, Instant};
+use styk::config::Config;
+use styk::db::Db;
+use styk::server::Server;
+use styk::touchpoints::catalogue::all_steps;
+use styk::touchpoints::model::{Channel, Outcome, Signals};
+use styk::touchpoints::recorder::{Recorder, Touchpoint};
+
+const INGEST_ROUNDS: usize = 3;
+const INGEST_PER_ROUND: usize = 200_000;
+const PAGE_ROUNDS: usize = 6;
+const PAGE_ROUND: Duration = Duration::from_secs(3);
+const CONNECTIONS: usize = 8;
+const DEMO_PASSWORD: &str = "Styk-Demo-2026!";
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[values.len() / 2]
+}
+
+fn sample(i: usize) -> Touchpoint {
+    let steps: Vec<_> = all_steps().collect();
+    let step = steps[i % steps.len()];
+    Touchpoint {
+        account_id: Some(format!("account{:05}", i % 3_000)),
+        member_id: Some(format!("member{:06}", i % 10_000)),
+        session_ref: Some(format!("session{:06}", i % 10_000)),
+        visit_ref: Some(format!("visit{:07}", i % 10_000)),
+        locale: ["pl", "en", "ru"][i % 3],
+        channel: Channel::Web,
+        journey: step.journey.as_str(),
+        step: step.step.as_str(),
+        route: step.pattern().to_string(),
+        outcome: if i % 11 == 0 { Outcome::Invalid } else { Outcome::Ok },
+        duration_ms: (i % 900) as u32,
+        signals: if i % 11 == 0 { Signals::VALIDATION_ERROR } else { Signals::default() },
+        ..Touchpoint::default()
+    }
+}
+
+async fn ingest(label: &str, db: Db) {
+    let (recorder, writer) = Recorder::new(db.clone(), 65_536, 2_000);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(writer.run(stopped));
+    let mut rates = Vec::new();
+    let mut written_before = 0;
+    for round in 0..INGEST_ROUNDS {
+        let started = Instant::now();
+        let mut waits = 0u64;
+        for i in 0..INGEST_PER_ROUND {
+            let mut touchpoint = sample(round * INGEST_PER_ROUND + i);
+            // A benchmark producer waits for room instead of dropping, so that every touchpoint
+            // is written and the rate is the writer's.
+            loop {
+                if recorder.record(touchpoint.clone()) {
+                    break;
+                }
+                waits += 1;
+                tokio::time::sleep(Duration::from_micros(200)).await;
+                touchpoint.occurred_at = styk::db::now_ms();
+            }
+        }
+        while recorder.stats().written < written_before + INGEST_PER_ROUND as u64 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        written_before += INGEST_PER_ROUND as u64;
+        let seconds = started.elapsed().as_secs_f64();
+        let rate = INGEST_PER_ROUND as f64 / seconds;
+        println!("  {label} round {}: {INGEST_PER_ROUND} touchpoints in {seconds:.2} s = {rate:.0}/s (producer waited {waits}×)", round + 1);
+        rates.push(rate);
+    }
+    let _ = stop.send(true);
+    let _ = running.await;
+    let stats = recorder.stats();
+    assert_eq!(stats.failed, 0, "no batch failed");
+    let median = median(&mut rates);
+    println!("ingest {label}: median {median:.0} touchpoints/s over {INGEST_ROUNDS} rounds (dropped {}, failed {})", stats.dropped, stats.failed);
+}
+
+async fn start(data_dir: &std::path::Path, journal: bool) -> (String, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let vars = [
+        ("STYK_ADDR", "127.0.0.1:0".to_string()),
+        ("STYK_DATA_DIR", data_dir.display().to_string()),
+        ("STYK_DEMO", "1".to_string()),
+        ("STYK_LOG", "error".to_string()),
+        ("STYK_TOUCHPOINTS", if journal { "1" } else { "0" }.to_string()),
+    ];
+    let config = Config::from_vars(vars.into_iter().map(|(k, v)| (k.to_string(), v))).expect("configuration");
+    let server = Server::build(config).await.expect("server starts");
+    let address = format!("http://{}", server.local_addr());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run_until(async move {
+        let _ = stopped.await;
+    }));
+    (address, stop, running)
+}
+
+async fn signed_in_client(address: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = client
+        .post(format!("{address}/sign-in"))
+        .header("Origin", address)
+        .form(&[("email", "ola@demo.styk.pl"), ("password", DEMO_PASSWORD), ("next", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "signed in");
+    client
+}
+
+/// Requests per second for the account page over one round.
+async fn throughput(client: &reqwest::Client, url: &str) -> f64 {
+    let deadline = Instant::now() + PAGE_ROUND;
+    let tasks: Vec<_> = (0..CONNECTIONS)
+        .map(|_| {
+            let (client, url) = (client.clone(), url.to_string());
+            tokio::spawn(async move {
+                let mut done = 0u64;
+                while Instant::now() < deadline {
+                    let response = client.get(&url).send().await.unwrap();
+                    assert_eq!(response.status(), reqwest::StatusCode::OK);
+                    let _ = response.bytes().await.unwrap();
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap();
+    }
+    total as f64 / PAGE_ROUND.as_secs_f64()
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    println!("journal benchmark, {} build", if cfg!(debug_assertions) { "debug" } else { "release" });
+
+    // 1. Ingest.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config::from_vars([("STYK_DATA_DIR".to_string(), dir.path().display().to_string())]).unwrap();
+    let db = Db::connect(&config).await.expect("SQLite");
+    db.migrate().await.unwrap();
+    ingest("SQLite", db.clone()).await;
+    db.pool.close().await;
+    if let Ok(url) = std::env::var("STYK_TEST_DATABASE_URL") {
+        let name = format!("styk_bench_{}", std::process::id());
+        let admin = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await;
+        if let Ok(admin) = admin {
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+            let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+            let config = Config::from_vars([
+                ("STYK_DATA_DIR".to_string(), dir.path().display().to_string()),
+                ("STYK_DATABASE_URL".to_string(), format!("{base}/{name}")),
+            ])
+            .unwrap();
+            let db = Db::connect(&config).await.expect("PostgreSQL");
+            db.migrate().await.unwrap();
+            ingest("PostgreSQL", db.clone()).await;
+            db.pool.close().await;
+            sqlx::query(&format!("DROP DATABASE {name}")).execute(&admin).await.unwrap();
+        }
+    }
+
+    // 2. Page throughput with the journal on and off.
+    let (on_dir, off_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (on_address, on_stop, on_running) = start(on_dir.path(), true).await;
+    let (off_address, off_stop, off_running) = start(off_dir.path(), false).await;
+    let on_client = signed_in_client(&on_address).await;
+    let off_client = signed_in_client(&off_address).await;
+    let (on_url, off_url) = (format!("{on_address}/account"), format!("{off_address}/account"));
+    // Warm both up (connections, caches, the first render).
+    throughput(&on_client, &on_url).await;
+    throughput(&off_client, &off_url).await;
+    let (mut on, mut off) = (Vec::new(), Vec::new());
+    for round in 0..PAGE_ROUNDS {
+        // Alternate which goes first, so drift affects both alike.
+        if round % 2 == 0 {
+            on.push(throughput(&on_client, &on_url).await);
+            off.push(throughput(&off_client, &off_url).await);
+        } else {
+            off.push(throughput(&off_client, &off_url).await);
+            on.push(throughput(&on_client, &on_url).await);
+        }
+        println!("  round {}: on {:.0} req/s, off {:.0} req/s", round + 1, on[round], off[round]);
+    }
+    let (on_median, off_median) = (median(&mut on), median(&mut off));
+    println!(
+        "account page, {CONNECTIONS} connections, {PAGE_ROUNDS} rounds of {} s: journal on {on_median:.0} req/s, off {off_median:.0} req/s, on/off {:.3} ({:+.1} %)",
+        PAGE_ROUND.as_secs(),
+        on_median / off_median,
+        (on_median / off_median - 1.0) * 100.0
+    );
+    let _ = on_stop.send(());
+    let _ = off_stop.send(());
+    let _ = on_running.await;
+    let _ = off_running.await;
+}
