@@ -5,11 +5,11 @@ use crate::auth::pages::{
     StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage, StaffUsersPage,
 };
 use crate::i18n::I18nContextProvider;
-use crate::touchpoints::pages::ActivityPage;
+use crate::touchpoints::pages::{ActivityPage, CxPage};
 use crate::ui::form::provide_form_feedback;
 use crate::ui::layout::Layout;
 use crate::ui::link::provide_link_view;
-use crate::ui::pages::{ComplaintsPage, CorrectionsPage, CxPage, HomePage, InvoicesPage, NotFound, OrdersPage};
+use crate::ui::pages::{ComplaintsPage, CorrectionsPage, HomePage, InvoicesPage, NotFound, OrdersPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -78,7 +78,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/security") view=StaffSecurityPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invite-member") view=StaffInviteMemberPage />
-                        <Route path=path!("/cx") view=CxPage />
+                        <Route path=path!("/cx") view=CxPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

@@ -135,8 +135,12 @@ async fn every_page_form_and_server_function_records_its_step() {
         }
     }
     for path in &server_fns {
-        let client = if path.contains("staff") { &staff } else { &member };
-        let body = if path == "/api/set_language" { "locale=en&next=/" } else { "" };
+        let client = if path.contains("staff") || path.contains("cx_") { &staff } else { &member };
+        let body = match path.as_str() {
+            "/api/set_language" => "locale=en&next=/",
+            "/api/cx_customer_timeline" => "pseudonym=0123456789abcdef",
+            _ => "",
+        };
         let response = client
             .post(app.url(path))
             .header("Origin", &app.address)
@@ -291,9 +295,10 @@ on_both_backends! {
         let thirty = Duration::from_secs(30 * 60);
         use styk::touchpoints::jobs::sweep_abandoned;
         // Another instance holding the lease sweeps nothing.
-        assert_eq!(sweep_abandoned(db, later, thirty, "instance-a").await.unwrap(), 1);
-        assert_eq!(sweep_abandoned(db, later + 1_000, thirty, "instance-b").await.unwrap(), 0);
-        assert_eq!(sweep_abandoned(db, later + 1_000, thirty, "instance-a").await.unwrap(), 0, "each window is swept once");
+        let p = Some(&app.state.pseudonyms);
+        assert_eq!(sweep_abandoned(db, later, thirty, "instance-a", p).await.unwrap(), 1);
+        assert_eq!(sweep_abandoned(db, later + 1_000, thirty, "instance-b", p).await.unwrap(), 0);
+        assert_eq!(sweep_abandoned(db, later + 1_000, thirty, "instance-a", p).await.unwrap(), 0, "each window is swept once");
         let (journey, step, outcome, kind): (String, String, String, String) = sqlx::query_as(
             "SELECT journey, step, outcome, kind FROM touchpoints WHERE outcome = 'abandoned'",
         )
@@ -447,6 +452,7 @@ async fn mail_sent_and_links_followed_are_email_touchpoints() {
     .await
     .unwrap();
     assert_eq!(opened, vec![("email".into(), "denied".into(), "/reset-password".into(), Some("gone".into()))]);
+    assert!(!whole_journal(&app).await.contains("forged"), "a link's token is never stored");
     app.stop().await;
 }
 
@@ -503,5 +509,63 @@ async fn every_instance_derives_the_same_pseudonyms() {
     let app = demo_app(Backend::Sqlite, &[]).await;
     let again = styk::touchpoints::pseudonym::Pseudonyms::load(&app.state.db, None).await.unwrap();
     assert_eq!(app.state.pseudonyms.of("account-1"), again.of("account-1"));
+    app.stop().await;
+}
+
+async fn call(app: &TestApp, client: &reqwest::Client, path: &str, body: &str) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .header("Origin", &app.address)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analysts_see_customers_under_pseudonyms_only() {
+    let app = demo_app(Backend::Sqlite, &[]).await;
+    assert_eq!(app.sign_in(OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/account/security").await.status(), StatusCode::OK);
+    settle(&app).await;
+    let (account_id,): (String,) = sqlx::query_as("SELECT account_id FROM members WHERE email = $1")
+        .bind(OLA)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let pseudonym = app.state.pseudonyms.of(&account_id);
+    let ola = member_id(&app, OLA).await;
+
+    let analyst = TestApp::new_client();
+    let signed_in = app
+        .post_form_with(&analyst, "/staff/sign-in", &[("email", "cx@demo.styk.pl"), ("password", DEMO_PASSWORD), ("next", "")])
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let recent = call(&app, &analyst, "/api/cx_recent_customers", "").await;
+    assert_eq!(recent.status(), StatusCode::OK);
+    let text = recent.text().await.unwrap();
+    assert!(text.contains(&pseudonym), "{text}");
+    for identifying in [account_id.as_str(), ola.as_str(), OLA, "Piekarnia"] {
+        assert!(!text.contains(identifying), "{identifying} shown to an analyst: {text}");
+    }
+    let timeline = call(&app, &analyst, "/api/cx_customer_timeline", &format!("pseudonym={pseudonym}")).await;
+    assert_eq!(timeline.status(), StatusCode::OK);
+    let entries: serde_json::Value = timeline.json().await.unwrap();
+    assert!(entries.as_array().unwrap().iter().any(|e| e["journey"] == "sessions"), "{entries}");
+    let page = analyst.get(app.url(&format!("/cx?customer={pseudonym}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("timeline__item") && !html.contains(&account_id) && !html.contains(OLA));
+
+    // Agents work with named customers elsewhere; the cross-customer journal is not theirs.
+    let agent = TestApp::new_client();
+    let signed_in = app
+        .post_form_with(&agent, "/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD), ("next", "")])
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(call(&app, &agent, "/api/cx_recent_customers", "").await.status(), StatusCode::FORBIDDEN);
+    // Customers neither.
+    assert_eq!(call(&app, &app.client, "/api/cx_recent_customers", "").await.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }

@@ -8,7 +8,10 @@ ALTER TABLE touchpoints ADD COLUMN element TEXT;
 ALTER TABLE touchpoints ADD COLUMN lcp_ms INTEGER;
 ALTER TABLE touchpoints ADD COLUMN inp_ms INTEGER;
 ALTER TABLE touchpoints ADD COLUMN cls_milli INTEGER;
+-- What the CX team sees instead of the account: a keyed hash of it (see touchpoints::pseudonym).
+ALTER TABLE touchpoints ADD COLUMN customer_pseudonym TEXT;
 CREATE INDEX touchpoints_visit_idx ON touchpoints (visit_ref, occurred_at);
+CREATE INDEX touchpoints_pseudonym_idx ON touchpoints (customer_pseudonym, occurred_at);
 
 -- Background jobs that must run on one instance at a time hold a lease here; `done_until` is how far
 -- a job has got (the abandonment sweep's last window end).

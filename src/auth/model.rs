@@ -66,6 +66,11 @@ impl StaffRole {
     pub fn invites_customers(self) -> bool {
         matches!(self, StaffRole::Agent | StaffRole::Supervisor | StaffRole::Admin)
     }
+
+    /// Staff who read the journal across customers, under pseudonyms.
+    pub fn reads_cx(self) -> bool {
+        matches!(self, StaffRole::CxAnalyst | StaffRole::Supervisor | StaffRole::Admin)
+    }
 }
 
 /// The signed-in person as pages see them. Rendered on the server and handed to the browser

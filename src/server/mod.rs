@@ -116,6 +116,7 @@ impl Server {
         let (touchpoints, touchpoint_writer) = Recorder::new(db.clone(), config.touchpoints.queue, TOUCHPOINT_BATCH);
         let pseudonyms =
             Pseudonyms::load(&db, config.touchpoints.pseudonym_key.as_ref()).await.map_err(|e| StartError::Database(e.into()))?;
+        let touchpoint_writer = touchpoint_writer.with_pseudonyms(pseudonyms.clone());
         let beacons = BeaconLimiter::per_minute(config.touchpoints.beacons_per_minute);
         let state = AppState {
             leptos_options,
@@ -203,6 +204,7 @@ fn start_workers(
     };
     let journal = tokio::spawn(crate::touchpoints::jobs::run(
         state.db.clone(),
+        state.pseudonyms.clone(),
         state.config.touchpoints.abandon_after,
         state.config.touchpoints.retention,
         stop.clone(),

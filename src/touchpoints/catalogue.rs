@@ -280,7 +280,6 @@ pub const SHELL_STEPS: &[RouteStep] = &[
     RouteStep::page("/invoices", Journey::Invoices),
     RouteStep::page("/corrections", Journey::Corrections),
     RouteStep::page("/complaints", Journey::Complaints),
-    RouteStep::page("/cx", Journey::Cx).by_staff(),
 ];
 
 /// Every feature's table.

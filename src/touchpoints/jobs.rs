@@ -13,6 +13,7 @@
 use leptos_i18n::Locale as _;
 use super::catalogue::{Journey, TRACKED_JOURNEYS};
 use super::model::{Channel, Outcome, RowKind, Signals};
+use super::pseudonym::Pseudonyms;
 use super::recorder::{write_in, Touchpoint};
 use crate::db::{now_ms, Db};
 use std::time::Duration;
@@ -50,7 +51,13 @@ type Candidate = (String, String, String, String, i64, Option<String>, Option<St
 /// Records an `abandoned` signal for every journey a visit left unfinished whose last step falls
 /// in the next window before `now - abandon_after`. Returns how many it found (0 when another
 /// instance holds the lease).
-pub async fn sweep_abandoned(db: &Db, now: i64, abandon_after: Duration, holder: &str) -> Result<usize, sqlx::Error> {
+pub async fn sweep_abandoned(
+    db: &Db,
+    now: i64,
+    abandon_after: Duration,
+    holder: &str,
+    pseudonyms: Option<&Pseudonyms>,
+) -> Result<usize, sqlx::Error> {
     let Some(done_until) = claim(db, SWEEP, holder, now).await? else { return Ok(0) };
     let abandon_after_ms = abandon_after.as_millis() as i64;
     let cutoff = now - abandon_after_ms;
@@ -109,7 +116,7 @@ pub async fn sweep_abandoned(db: &Db, now: i64, abandon_after: Duration, holder:
         });
     }
     let mut tx = db.begin_write().await?;
-    write_in(&mut tx, db, &abandoned).await?;
+    write_in(&mut tx, db, &abandoned, pseudonyms).await?;
     sqlx::query("UPDATE job_leases SET done_until = $1 WHERE name = $2 AND holder = $3")
         .bind(cutoff)
         .bind(SWEEP)
@@ -142,14 +149,20 @@ pub async fn enforce_retention(db: &Db, now: i64, retention: Duration) -> Result
 }
 
 /// Runs the sweep every minute and the retention every hour until `stop`.
-pub async fn run(db: Db, abandon_after: Duration, retention: Duration, mut stop: watch::Receiver<bool>) {
+pub async fn run(
+    db: Db,
+    pseudonyms: Pseudonyms,
+    abandon_after: Duration,
+    retention: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
     let holder = crate::db::ids::new_id();
     let mut sweeps = tokio::time::interval(SWEEP_EVERY);
     let mut retentions = tokio::time::interval(RETENTION_EVERY);
     loop {
         tokio::select! {
             _ = sweeps.tick() => {
-                match sweep_abandoned(&db, now_ms(), abandon_after, &holder).await {
+                match sweep_abandoned(&db, now_ms(), abandon_after, &holder, Some(&pseudonyms)).await {
                     Ok(0) => {}
                     Ok(found) => tracing::info!(found, "abandoned journeys recorded"),
                     Err(error) => tracing::warn!(%error, "abandonment sweep failed; next try in a minute"),

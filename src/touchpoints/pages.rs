@@ -1,5 +1,5 @@
 //! "My activity": a customer's own recent steps, and a download of everything we hold about them.
-use super::api::my_activity;
+use super::api::{cx_customer_timeline, cx_recent_customers, my_activity};
 use super::timeline::Timeline;
 use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
@@ -28,6 +28,92 @@ pub fn ActivityPage() -> impl IntoView {
                     match activity.await {
                         Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
                         Ok(entries) => view! { <Timeline entries /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+/// The CX team's way into real journeys: the customers with the latest touchpoints, under
+/// pseudonyms, and one customer's timeline (`?customer=<pseudonym>`).
+#[component]
+pub fn CxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let title = Signal::derive(move || t_string!(i18n, nav_cx).to_string());
+    let crate::auth::model::Viewer::Staff(staff) = use_viewer() else {
+        return view! { <SignInRequired title href="/staff/sign-in" /> }.into_any();
+    };
+    if !staff.role.reads_cx() {
+        return view! {
+            <Title text=move || title.get() />
+            <section class="panel panel--narrow">
+                <h1>{move || title.get()}</h1>
+                <p>{t!(i18n, cx_not_allowed)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let query = leptos_router::hooks::use_query_map();
+    let customer = move || query.read().get("customer");
+    let customers = Resource::new(|| (), |_| cx_recent_customers());
+    let timeline = Resource::new(customer, |customer| async move {
+        match customer {
+            Some(pseudonym) => cx_customer_timeline(pseudonym).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text=move || title.get() />
+        <section class="panel">
+            <h1>{move || title.get()}</h1>
+            <p>{t!(i18n, cx_lead)}</p>
+        </section>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match timeline.await {
+                    Ok(None) => ().into_any(),
+                    Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_not_found)}</p> }.into_any(),
+                    Ok(Some(entries)) => view! {
+                        <section class="panel">
+                            <h2>{t!(i18n, cx_customer_title)} " " <code>{customer()}</code></h2>
+                            <p><a href="/cx">{t!(i18n, cx_back)}</a></p>
+                            <Timeline entries />
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="panel">
+            <h2>{t!(i18n, cx_recent_title)}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match customers.await {
+                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, timeline_empty)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t!(i18n, cx_col_customer)}</th>
+                                        <th scope="col">{t!(i18n, cx_col_steps)}</th>
+                                        <th scope="col">{t!(i18n, cx_col_friction)}</th>
+                                        <th scope="col">{t!(i18n, cx_col_last)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td><a href=format!("/cx?customer={}", c.pseudonym)><code>{c.pseudonym.clone()}</code></a></td>
+                                            <td>{c.steps}</td>
+                                            <td>{c.friction}</td>
+                                            <td>{crate::ui::format::utc_minute(c.last_at)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
                     }
                 })}
             </Suspense>

@@ -9,6 +9,7 @@ use super::model::{Channel, Outcome, RowKind, Signals, Vitals, SIGNALS};
 use super::signals::{derive_sequence_signals, load_recent_history};
 use crate::db::batch::{insert_rows, Val};
 use crate::db::{ids::new_id, now_ms, Db};
+use super::pseudonym::Pseudonyms;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -107,7 +108,7 @@ impl Recorder {
         let (sender, receiver) = mpsc::channel(capacity.max(1));
         let stats = Arc::new(RecorderStats::default());
         let recorder = Recorder { sender, stats: stats.clone(), capacity: capacity.max(1) };
-        (recorder, Writer { db, receiver, stats, batch: batch.max(1) })
+        (recorder, Writer { db, receiver, stats, batch: batch.max(1), pseudonyms: None })
     }
 
     /// Queues a touchpoint; never waits. Returns false when it had to be dropped.
@@ -152,15 +153,27 @@ pub struct Writer {
     receiver: mpsc::Receiver<Touchpoint>,
     stats: Arc<RecorderStats>,
     batch: usize,
+    pseudonyms: Option<Pseudonyms>,
 }
 
 /// Writes touchpoints that did not come through the queue (the abandonment sweep's) in the
 /// caller's transaction, rollups included.
-pub async fn write_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, db: &Db, batch: &[Touchpoint]) -> Result<(), sqlx::Error> {
-    insert_with_rollups(tx, db, batch).await
+pub async fn write_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    db: &Db,
+    batch: &[Touchpoint],
+    pseudonyms: Option<&Pseudonyms>,
+) -> Result<(), sqlx::Error> {
+    insert_with_rollups(tx, db, batch, pseudonyms).await
 }
 
 impl Writer {
+    /// Stores each row's customer pseudonym beside it, for the CX team's queries.
+    pub fn with_pseudonyms(mut self, pseudonyms: Pseudonyms) -> Self {
+        self.pseudonyms = Some(pseudonyms);
+        self
+    }
+
     /// Writes batches until `stop` turns true, then closes the queue and writes what is left.
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         let mut buffer = Vec::with_capacity(self.batch);
@@ -187,7 +200,7 @@ impl Writer {
         let count = buffer.len() as u64;
         let mut delay = Duration::from_millis(50);
         for attempt in 1..=4 {
-            match write_batch(&self.db, buffer.as_mut_slice()).await {
+            match write_batch(&self.db, buffer.as_mut_slice(), self.pseudonyms.as_ref()).await {
                 Ok(()) => {
                     self.stats.written.fetch_add(count, Ordering::Relaxed);
                     buffer.clear();
@@ -206,7 +219,7 @@ impl Writer {
     }
 }
 
-pub const COLUMNS: [&str; 23] = [
+pub const COLUMNS: [&str; 24] = [
     "touchpoint_id",
     "occurred_at",
     "account_id",
@@ -230,6 +243,7 @@ pub const COLUMNS: [&str; 23] = [
     "lcp_ms",
     "inp_ms",
     "cls_milli",
+    "customer_pseudonym",
 ];
 
 fn text(value: &Option<String>) -> Val {
@@ -258,13 +272,13 @@ pub fn utc_day(epoch_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(epoch_ms).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
-async fn write_batch(db: &Db, batch: &mut [Touchpoint]) -> Result<(), sqlx::Error> {
+async fn write_batch(db: &Db, batch: &mut [Touchpoint], pseudonyms: Option<&Pseudonyms>) -> Result<(), sqlx::Error> {
     // Retries and back-and-forth depend on what the same visit did before: read that first (it
     // may have happened on another instance), outside the write transaction.
     let history = load_recent_history(db, batch).await?;
     derive_sequence_signals(batch, history);
     let mut tx = db.begin_write().await?;
-    insert_with_rollups(&mut tx, db, batch).await?;
+    insert_with_rollups(&mut tx, db, batch, pseudonyms).await?;
     tx.commit().await
 }
 
@@ -276,6 +290,7 @@ async fn insert_with_rollups(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     db: &Db,
     batch: &[Touchpoint],
+    pseudonyms: Option<&Pseudonyms>,
 ) -> Result<(), sqlx::Error> {
     let mut rollups: HashMap<(String, &'static str, &'static str), RollupDelta> = HashMap::new();
     let rows: Vec<Vec<Val>> = batch
@@ -318,6 +333,10 @@ async fn insert_with_rollups(
                 optional_int(t.vitals.and_then(|v| v.lcp_ms)),
                 optional_int(t.vitals.and_then(|v| v.inp_ms)),
                 optional_int(t.vitals.and_then(|v| v.cls_milli)),
+                match (pseudonyms, &t.account_id) {
+                    (Some(p), Some(account)) => Val::Text(p.of(account)),
+                    _ => Val::NullText,
+                },
             ]
         })
         .collect();

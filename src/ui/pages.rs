@@ -71,7 +71,6 @@ gated_page!(OrdersPage, gated_title_orders);
 gated_page!(InvoicesPage, gated_title_invoices);
 gated_page!(CorrectionsPage, gated_title_corrections);
 gated_page!(ComplaintsPage, gated_title_complaints);
-gated_page!(CxPage, gated_title_cx);
 
 /// The fallback route: a translated page with status 404.
 #[component]
