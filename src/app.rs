@@ -52,6 +52,9 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider>
             <Stylesheet id="styk" href="/pkg/styk.css" />
+            // Page titles are plain strings taken when a page renders, never closures: the
+            // language changes only with a page load, and leptos_meta reads titles after the
+            // page's reactive owner may be gone, where a signal read panicked under load.
             <Title formatter=|page: String| if page.is_empty() { "Styk".to_string() } else { format!("{page} · Styk") } />
             <Router>
                 <Layout>

@@ -94,7 +94,7 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let viewer = use_viewer();
     view! {
-        <Title text=move || t_string!(i18n, sign_in_title) />
+        <Title text=t_string!(i18n, sign_in_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, sign_in_title)}</h1>
             <Notice />
@@ -121,7 +121,7 @@ pub fn SignInPage() -> impl IntoView {
 pub fn StaffSignInPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, staff_sign_in_title) />
+        <Title text=t_string!(i18n, staff_sign_in_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, staff_sign_in_title)}</h1>
             <Notice />
@@ -153,7 +153,7 @@ pub fn SignOutButton() -> impl IntoView {
 pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, forgot_password_title) />
+        <Title text=t_string!(i18n, forgot_password_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, forgot_password_title)}</h1>
             <Notice />
@@ -225,13 +225,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let link = use_link_view();
     if !link.valid {
         return view! {
-            <Title text=move || t_string!(i18n, link_expired_title) />
+            <Title text=t_string!(i18n, link_expired_title) />
             <LinkExpired again_href="/forgot-password" again_label=text!(i18n, link_request_new) />
         }
         .into_any();
     }
     view! {
-        <Title text=move || t_string!(i18n, reset_password_title) />
+        <Title text=t_string!(i18n, reset_password_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, reset_password_title)}</h1>
             <p>{t!(i18n, reset_password_lead)} " " <strong>{link.email.clone()}</strong></p>
@@ -249,7 +249,7 @@ pub fn InvitationPage() -> impl IntoView {
     let link = use_link_view();
     if !link.valid {
         return view! {
-            <Title text=move || t_string!(i18n, link_expired_title) />
+            <Title text=t_string!(i18n, link_expired_title) />
             <LinkExpired again_href="/forgot-password" again_label=text!(i18n, link_request_new) />
         }
         .into_any();
@@ -261,7 +261,7 @@ pub fn InvitationPage() -> impl IntoView {
         (None, _) => view! { <p>{t!(i18n, invitation_lead_staff)}</p> }.into_any(),
     };
     view! {
-        <Title text=move || t_string!(i18n, invitation_title) />
+        <Title text=t_string!(i18n, invitation_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, invitation_title)}</h1>
             {welcome}
@@ -281,7 +281,7 @@ pub fn InvitationPage() -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, register_title) />
+        <Title text=t_string!(i18n, register_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, register_title)}</h1>
             <Notice />
@@ -306,13 +306,13 @@ pub fn RegisterCompletePage() -> impl IntoView {
     let link = use_link_view();
     if !link.valid {
         return view! {
-            <Title text=move || t_string!(i18n, link_expired_title) />
+            <Title text=t_string!(i18n, link_expired_title) />
             <LinkExpired again_href="/register" again_label=text!(i18n, link_register_again) />
         }
         .into_any();
     }
     view! {
-        <Title text=move || t_string!(i18n, register_complete_title) />
+        <Title text=t_string!(i18n, register_complete_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, register_complete_title)}</h1>
             <p>{t!(i18n, invitation_lead_account)} " " <strong>{link.account_name.clone().unwrap_or_default()}</strong></p>
@@ -334,13 +334,13 @@ pub fn EmailChangePage() -> impl IntoView {
     let link = use_link_view();
     if !link.valid {
         return view! {
-            <Title text=move || t_string!(i18n, link_expired_title) />
+            <Title text=t_string!(i18n, link_expired_title) />
             <LinkExpired again_href="/account/security" again_label=text!(i18n, link_change_email_again) />
         }
         .into_any();
     }
     view! {
-        <Title text=move || t_string!(i18n, email_change_title) />
+        <Title text=t_string!(i18n, email_change_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, email_change_title)}</h1>
             <p>{t!(i18n, email_change_lead)} " " <strong>{link.email.clone()}</strong></p>
@@ -365,7 +365,7 @@ pub fn SignInRequired(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || title.get() />
+        <Title text=title.get_untracked() />
         <section class="panel panel--narrow">
             <h1>{move || title.get()}</h1>
             <p>{t!(i18n, gated_need_sign_in)}</p>
@@ -385,7 +385,7 @@ pub fn AccountPage() -> impl IntoView {
     let owner = member.role.manages_members();
     let role = member.role;
     view! {
-        <Title text=move || t_string!(i18n, gated_title_account) />
+        <Title text=t_string!(i18n, gated_title_account) />
         <section class="panel">
             <Notice />
             <p class="eyebrow">{t!(i18n, account_customer_number)} " " {member.customer_number.clone()}</p>
@@ -539,7 +539,7 @@ pub fn SecurityPage() -> impl IntoView {
     };
     let is_member = viewer.member().is_some();
     view! {
-        <Title text=move || t_string!(i18n, security_title) />
+        <Title text=t_string!(i18n, security_title) />
         <section class="panel">
             <h1>{t!(i18n, security_title)}</h1>
             <Notice />
@@ -583,7 +583,7 @@ pub fn MembersPage() -> impl IntoView {
     }
     let members = Resource::new(|| (), |_| account_members());
     view! {
-        <Title text=move || t_string!(i18n, members_title) />
+        <Title text=t_string!(i18n, members_title) />
         <section class="panel">
             <h1>{t!(i18n, members_title)}</h1>
             <Notice />
@@ -673,7 +673,7 @@ pub fn StaffHomePage() -> impl IntoView {
     };
     let role = me.role;
     view! {
-        <Title text=move || t_string!(i18n, gated_title_staff) />
+        <Title text=t_string!(i18n, gated_title_staff) />
         <section class="panel">
             <Notice />
             <h1>{t!(i18n, gated_title_staff)}</h1>
@@ -710,7 +710,7 @@ pub fn StaffInviteMemberPage() -> impl IntoView {
             .into_any();
     }
     view! {
-        <Title text=move || t_string!(i18n, staff_invite_member_title) />
+        <Title text=t_string!(i18n, staff_invite_member_title) />
         <section class="panel">
             <h1>{t!(i18n, staff_invite_member_title)}</h1>
             <Notice />
@@ -737,7 +737,7 @@ pub fn StaffUsersPage() -> impl IntoView {
     }
     let users = Resource::new(|| (), |_| staff_users());
     view! {
-        <Title text=move || t_string!(i18n, staff_users_title) />
+        <Title text=t_string!(i18n, staff_users_title) />
         <section class="panel">
             <h1>{t!(i18n, staff_users_title)}</h1>
             <Notice />
@@ -829,7 +829,7 @@ pub fn DemoMailPage() -> impl IntoView {
     let i18n = use_i18n();
     let mails = Resource::new(|| (), |_| demo_mailbox());
     view! {
-        <Title text=move || t_string!(i18n, demo_mail_title) />
+        <Title text=t_string!(i18n, demo_mail_title) />
         <section class="panel">
             <h1>{t!(i18n, demo_mail_title)}</h1>
             <p>{t!(i18n, demo_mail_lead)}</p>

@@ -27,6 +27,18 @@ pub async fn insert_rows(
     columns: &[&str],
     rows: Vec<Vec<Val>>,
 ) -> Result<(), sqlx::Error> {
+    insert_rows_then(tx, backend, table, columns, rows, "").await
+}
+
+/// [`insert_rows`] with a clause after the values, e.g. `ON CONFLICT (…) DO UPDATE SET …`.
+pub async fn insert_rows_then(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    backend: Backend,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    clause: &str,
+) -> Result<(), sqlx::Error> {
     let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
@@ -58,6 +70,10 @@ pub async fn insert_rows(
                 bound.map_err(sqlx::Error::Encode)?;
             }
             sql.push(')');
+        }
+        if !clause.is_empty() {
+            sql.push(' ');
+            sql.push_str(clause);
         }
         sqlx::query_with(&sql, args).execute(&mut **tx).await?;
     }

@@ -26,8 +26,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
-/// Touchpoints written per transaction.
-const TOUCHPOINT_BATCH: usize = 2_000;
+/// Touchpoints written per transaction at most (under load; otherwise what has arrived).
+pub const TOUCHPOINT_BATCH: usize = 10_000;
 
 /// What every handler and server function can reach.
 #[derive(Clone, FromRef)]
@@ -113,7 +113,8 @@ impl Server {
             .site_addr(local_addr)
             .build();
         let sessions = AppSessionStore::connect(&config.database_url).await.map_err(StartError::Sessions)?;
-        let (touchpoints, touchpoint_writer) = Recorder::new(db.clone(), config.touchpoints.queue, TOUCHPOINT_BATCH);
+        let journal_db = Db::connect_journal(&config.database_url).await?;
+        let (touchpoints, touchpoint_writer) = Recorder::new(journal_db, config.touchpoints.queue, TOUCHPOINT_BATCH);
         let pseudonyms =
             Pseudonyms::load(&db, config.touchpoints.pseudonym_key.as_ref()).await.map_err(|e| StartError::Database(e.into()))?;
         let touchpoint_writer = touchpoint_writer.with_pseudonyms(pseudonyms.clone());

@@ -122,60 +122,40 @@ impl StepNote {
 #[derive(Debug, Clone)]
 pub struct Visit(pub String);
 
-#[derive(Hash, PartialEq, Eq)]
-enum Key {
-    Get(&'static str),
-    Post(&'static str),
-    Form(&'static str, &'static str),
-    ServerFn(&'static str),
-}
+/// The catalogue by route pattern (a server function by its path): for each, its entries as
+/// (GET or not, form name or "", entry). Built once; looked up on every request.
+type Table = HashMap<&'static str, Vec<(bool, &'static str, &'static RouteStep)>>;
 
-fn table() -> &'static HashMap<Key, &'static RouteStep> {
-    static TABLE: OnceLock<HashMap<Key, &'static RouteStep>> = OnceLock::new();
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        all_steps()
-            .map(|entry| {
-                let key = match entry.endpoint {
-                    Endpoint::Page(path) | Endpoint::Get(path) => Key::Get(path),
-                    Endpoint::Post(path) => Key::Post(path),
-                    Endpoint::Form(path, form) => Key::Form(path, form),
-                    Endpoint::ServerFn(path) => Key::ServerFn(path),
-                };
-                (key, entry)
-            })
-            .collect()
+        let mut table = Table::new();
+        for entry in all_steps() {
+            let (path, is_get, form) = match entry.endpoint {
+                Endpoint::Page(path) | Endpoint::Get(path) => (path, true, ""),
+                Endpoint::Post(path) | Endpoint::ServerFn(path) => (path, false, ""),
+                Endpoint::Form(path, form) => (path, false, form),
+            };
+            table.entry(path).or_default().push((is_get, form, entry));
+        }
+        table
     })
 }
 
-/// The catalogue entry of a request: by its route pattern, and for a page with several forms by
-/// the form that was sent.
+/// The catalogue entry of a request: by its route pattern (a server function by its path), and
+/// for a page with several forms by the form that was sent.
 fn lookup(method: &Method, route: &str, path: &str, form: Option<&str>) -> Option<&'static RouteStep> {
-    let table = table();
-    let find = |key: Key| table.get(&key).copied();
-    if path.starts_with("/api/") {
-        return table
-            .iter()
-            .find(|(key, _)| matches!(key, Key::ServerFn(p) if *p == path))
-            .map(|(_, entry)| *entry);
-    }
-    let route: &'static str = table.keys().find_map(|key| match key {
-        Key::Get(p) | Key::Post(p) | Key::Form(p, _) if *p == route => Some(*p),
-        _ => None,
-    })?;
-    match *method {
-        Method::GET | Method::HEAD => find(Key::Get(route)),
-        Method::POST => match form {
-            Some(form) => table
-                .keys()
-                .find_map(|key| match key {
-                    Key::Form(p, f) if *p == route && *f == form => Some(Key::Form(p, f)),
-                    _ => None,
-                })
-                .and_then(find)
-                .or_else(|| find(Key::Post(route))),
-            None => find(Key::Post(route)),
-        },
-        _ => None,
+    let is_get = match *method {
+        Method::GET | Method::HEAD => true,
+        Method::POST => false,
+        _ => return None,
+    };
+    let route = if path.starts_with("/api/") { path } else { route };
+    let entries = table().get(route)?;
+    let find = |form: &str| entries.iter().find(|(g, f, _)| *g == is_get && *f == form).map(|(_, _, e)| *e);
+    match form {
+        Some(form) if !is_get => find(form).or_else(|| find("")),
+        _ => find(""),
     }
 }
 

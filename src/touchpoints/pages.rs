@@ -14,7 +14,7 @@ pub fn ActivityPage() -> impl IntoView {
     }
     let activity = Resource::new(|| (), |_| my_activity());
     view! {
-        <Title text=move || t_string!(i18n, activity_title) />
+        <Title text=t_string!(i18n, activity_title) />
         <section class="panel">
             <h1>{t!(i18n, activity_title)}</h1>
             <p>{t!(i18n, activity_lead)}</p>
@@ -47,7 +47,7 @@ pub fn CxPage() -> impl IntoView {
     };
     if !staff.role.reads_cx() {
         return view! {
-            <Title text=move || title.get() />
+            <Title text=title.get_untracked() />
             <section class="panel panel--narrow">
                 <h1>{move || title.get()}</h1>
                 <p>{t!(i18n, cx_not_allowed)}</p>
@@ -65,7 +65,7 @@ pub fn CxPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || title.get() />
+        <Title text=title.get_untracked() />
         <section class="panel">
             <h1>{move || title.get()}</h1>
             <p>{t!(i18n, cx_lead)}</p>

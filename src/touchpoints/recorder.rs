@@ -6,7 +6,7 @@
 //! counted (and logged, at most every ten seconds): never silently, never by blocking a request.
 //! On shutdown the queue is closed and everything in it is written before the writer returns.
 use super::model::{Channel, Outcome, RowKind, Signals, Vitals, SIGNALS};
-use super::signals::{derive_sequence_signals, load_recent_history};
+use super::signals::{derive_sequence_signals, load_visits, save_visits};
 use crate::db::batch::{insert_rows, Val};
 use crate::db::{ids::new_id, now_ms, Db};
 use super::pseudonym::Pseudonyms;
@@ -15,6 +15,9 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
+
+/// How long the writer waits for more touchpoints before writing a batch that is not full.
+const LINGER: Duration = Duration::from_millis(200);
 
 /// Upper bounds (ms) of the duration histogram buckets `d00`…`d10`; `d11` holds the rest.
 pub const DURATION_BUCKETS_MS: [u32; 11] = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
@@ -178,14 +181,33 @@ impl Writer {
     pub async fn run(mut self, mut stop: watch::Receiver<bool>) {
         let mut buffer = Vec::with_capacity(self.batch);
         loop {
+            let mut stopping = false;
             tokio::select! {
                 received = self.receiver.recv_many(&mut buffer, self.batch) => {
                     if received == 0 {
                         return;
                     }
+                    // Gather a little more before writing: a transaction per handful of
+                    // touchpoints would take the database's write lock many times a second, and
+                    // requests that write (a session's last-seen time) would queue behind it.
+                    if buffer.len() < self.batch {
+                        tokio::select! {
+                            _ = tokio::time::sleep(LINGER) => {}
+                            _ = stop.changed() => stopping = true,
+                        }
+                        while buffer.len() < self.batch {
+                            match self.receiver.try_recv() {
+                                Ok(touchpoint) => buffer.push(touchpoint),
+                                Err(_) => break,
+                            }
+                        }
+                    }
                     self.write(&mut buffer).await;
                 }
-                _ = stop.changed() => break,
+                _ = stop.changed() => stopping = true,
+            }
+            if stopping {
+                break;
             }
         }
         self.receiver.close();
@@ -273,13 +295,21 @@ pub fn utc_day(epoch_ms: i64) -> String {
 }
 
 async fn write_batch(db: &Db, batch: &mut [Touchpoint], pseudonyms: Option<&Pseudonyms>) -> Result<(), sqlx::Error> {
-    // Retries and back-and-forth depend on what the same visit did before: read that first (it
-    // may have happened on another instance), outside the write transaction.
-    let history = load_recent_history(db, batch).await?;
-    derive_sequence_signals(batch, history);
     let mut tx = db.begin_write().await?;
+    // Retries and back-and-forth depend on what the same visit did before (perhaps on another
+    // instance): read it, derive the signals, and keep it current, all in this transaction.
+    let mut visits = load_visits(&mut tx, db.backend, batch).await?;
+    derive_sequence_signals(batch, &mut visits);
     insert_with_rollups(&mut tx, db, batch, pseudonyms).await?;
+    save_visits(&mut tx, db, visits).await?;
     tx.commit().await
+}
+
+/// Touchpoint ids begin with the time, so new rows land at the end of the primary key's index
+/// instead of at random places in it (they are never shown to customers).
+fn time_ordered_id(occurred_at: i64) -> String {
+    let random = new_id();
+    format!("{:012x}{}", occurred_at.max(0), &random[..8])
 }
 
 fn optional_int(value: Option<u32>) -> Val {
@@ -310,7 +340,7 @@ async fn insert_with_rollups(
                 }
             }
             vec![
-                Val::Text(new_id()),
+                Val::Text(time_ordered_id(t.occurred_at)),
                 Val::Int(t.occurred_at),
                 text(&t.account_id),
                 text(&t.member_id),

@@ -1,7 +1,8 @@
 //! Friction signals that depend on what the same visit did before: a retry of a step, and
-//! back-and-forth between two steps. The writer derives them per batch from the visit's recent
-//! history (read from the database, so steps served by another instance count too) and the batch
-//! itself, before the batch and its rollups are written.
+//! back-and-forth between two steps. The writer derives them per batch, inside the batch's
+//! transaction, from each visit's recent steps kept in `touchpoint_visits` (one small row per
+//! visit, so the cost does not grow with the journal, and steps served by another instance count
+//! too), and writes the updated rows back in the same transaction.
 //!
 //! - **Retry**: the visit took the same step (same journey, step and subject) within the last
 //!   [`RETRY_WINDOW_MS`], and either the step does something (a form sent again) or the earlier
@@ -14,11 +15,43 @@
 use super::catalogue::StepName;
 use super::model::{Outcome, RowKind, Signals};
 use super::recorder::Touchpoint;
+use crate::db::batch::{insert_rows_then, Val};
 use crate::db::Db;
 use std::collections::HashMap;
 
 /// How far back a retry or a back-and-forth looks.
 pub const RETRY_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// The most recent steps kept per visit.
+const KEPT_PER_VISIT: usize = 8;
+
+/// `at|journey|step|outcome|subject` per step, `;` between steps: our own names and ids only, so
+/// neither separator can occur in them. Read and written for every visit of every batch, so
+/// it is kept cheaper than JSON.
+fn encode(steps: &[PastStep]) -> String {
+    let mut text = String::with_capacity(steps.len() * 48);
+    for (i, s) in steps.iter().enumerate() {
+        if i > 0 {
+            text.push(';');
+        }
+        text.push_str(&format!("{}|{}|{}|{}|{}", s.at, s.journey, s.step, s.outcome.as_str(), s.subject.as_deref().unwrap_or("")));
+    }
+    text
+}
+
+fn decode(text: &str) -> Vec<PastStep> {
+    text.split(';')
+        .filter_map(|entry| {
+            let mut parts = entry.split('|');
+            let at = parts.next()?.parse().ok()?;
+            let journey = parts.next()?.to_string();
+            let step = parts.next()?.to_string();
+            let outcome = Outcome::parse(parts.next()?)?;
+            let subject = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
+            Some(PastStep { at, journey, step, subject, outcome })
+        })
+        .collect()
+}
 
 /// One earlier step of a visit, as far as the signals need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,45 +85,64 @@ fn in_sequence(t: &Touchpoint) -> bool {
     t.kind == RowKind::Step && t.outcome != Outcome::Abandoned && t.visit_ref.is_some()
 }
 
-/// The steps each visit of the batch took within the window before the batch's first touchpoint,
-/// oldest first.
-pub async fn load_recent_history(db: &Db, batch: &[Touchpoint]) -> Result<HashMap<String, Vec<PastStep>>, sqlx::Error> {
+/// The recent steps of each visit in the batch, as kept in `touchpoint_visits`.
+pub async fn load_visits(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::config::Backend,
+    batch: &[Touchpoint],
+) -> Result<HashMap<String, Vec<PastStep>>, sqlx::Error> {
     let mut visits: Vec<&str> = batch.iter().filter(|t| in_sequence(t)).filter_map(|t| t.visit_ref.as_deref()).collect();
     visits.sort_unstable();
     visits.dedup();
-    let mut history: HashMap<String, Vec<PastStep>> = HashMap::new();
-    let Some(since) = batch.iter().map(|t| t.occurred_at).min().map(|first| first - RETRY_WINDOW_MS) else {
-        return Ok(history);
-    };
+    let mut history = HashMap::new();
     // Both backends cap bound parameters; a batch is at most a few thousand visits.
     for chunk in visits.chunks(1_000) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!(
-            "SELECT visit_ref, occurred_at, journey, step, subject_id, outcome FROM touchpoints
-             WHERE occurred_at >= $1 AND kind = 'step' AND outcome <> 'abandoned' AND visit_ref IN ({})
-             ORDER BY occurred_at",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query_as::<_, (String, i64, String, String, Option<String>, String)>(&sql).bind(since);
+        // SQLite looks each `$N` up by a linear search through the names so far: with a thousand
+        // of them that is most of the query's time, so it gets plain `?`.
+        let placeholders: Vec<String> = (1..=chunk.len())
+            .map(|i| if backend == crate::config::Backend::Sqlite { "?".to_string() } else { format!("${i}") })
+            .collect();
+        let sql = format!("SELECT visit_ref, recent FROM touchpoint_visits WHERE visit_ref IN ({})", placeholders.join(", "));
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
         for visit in chunk {
             query = query.bind(*visit);
         }
-        for (visit, at, journey, step, subject, outcome) in query.fetch_all(&db.pool).await? {
-            history.entry(visit).or_default().push(PastStep {
-                at,
-                journey,
-                step,
-                subject,
-                outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Ok),
-            });
+        for (visit, recent) in query.fetch_all(&mut **tx).await? {
+            history.insert(visit, decode(&recent));
         }
     }
     Ok(history)
 }
 
+/// Writes back the recent steps of the visits the batch touched.
+pub async fn save_visits(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    db: &Db,
+    history: HashMap<String, Vec<PastStep>>,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<Vec<Val>> = history
+        .into_iter()
+        .filter_map(|(visit, steps)| {
+            let updated_at = steps.last()?.at;
+            Some(vec![Val::Text(visit), Val::Text(encode(&steps)), Val::Int(updated_at)])
+        })
+        .collect();
+    insert_rows_then(
+        tx,
+        db.backend,
+        "touchpoint_visits",
+        &["visit_ref", "recent", "updated_at"],
+        rows,
+        "ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at",
+    )
+    .await
+}
+
 /// Adds retry and back-and-forth signals to the batch, in time order, each touchpoint seeing its
 /// visit's history and the batch's earlier touchpoints.
-pub fn derive_sequence_signals(batch: &mut [Touchpoint], mut history: HashMap<String, Vec<PastStep>>) {
+/// `history` holds the visits' earlier steps and is brought up to date (the batch's steps added,
+/// those past the window dropped), ready to be saved.
+pub fn derive_sequence_signals(batch: &mut [Touchpoint], history: &mut HashMap<String, Vec<PastStep>>) {
     let mut order: Vec<usize> = (0..batch.len()).collect();
     order.sort_by_key(|&i| batch[i].occurred_at);
     for i in order {
@@ -111,7 +163,12 @@ pub fn derive_sequence_signals(batch: &mut [Touchpoint], mut history: HashMap<St
             signals = signals.with(Signals::BACK_AND_FORTH);
         }
         batch[i].signals = batch[i].signals.with(signals);
+        let now = current.at;
         past.push(current);
+        past.retain(|p| now - p.at <= RETRY_WINDOW_MS);
+        if past.len() > KEPT_PER_VISIT {
+            past.drain(..past.len() - KEPT_PER_VISIT);
+        }
     }
 }
 
@@ -160,7 +217,7 @@ mod tests {
             step("w", 2 * MINUTE, "sign_in", "submit", Outcome::Ok),
             step("v", 12 * MINUTE, "sign_in", "submit", Outcome::Ok),
         ];
-        derive_sequence_signals(&mut batch, HashMap::new());
+        derive_sequence_signals(&mut batch, &mut HashMap::new());
         let retried: Vec<bool> = batch.iter().map(|t| t.signals.has(Signals::RETRY)).collect();
         assert_eq!(retried, vec![false, true, false, false], "another visit and an attempt 11 minutes later are not retries");
     }
@@ -173,7 +230,7 @@ mod tests {
             step("v", 2 * MINUTE, "orders", "view", Outcome::Failed),
             step("v", 3 * MINUTE, "orders", "view", Outcome::Ok),
         ];
-        derive_sequence_signals(&mut batch, HashMap::new());
+        derive_sequence_signals(&mut batch, &mut HashMap::new());
         let retried: Vec<bool> = batch.iter().map(|t| t.signals.has(Signals::RETRY)).collect();
         assert_eq!(retried, vec![false, false, false, true]);
     }
@@ -188,8 +245,18 @@ mod tests {
             outcome: Outcome::Invalid,
         };
         let mut batch = vec![step("v", 5 * MINUTE, "password_change", "submit", Outcome::Ok)];
-        derive_sequence_signals(&mut batch, HashMap::from([("v".to_string(), vec![past])]));
+        derive_sequence_signals(&mut batch, &mut HashMap::from([("v".to_string(), vec![past])]));
         assert!(batch[0].signals.has(Signals::RETRY));
+    }
+
+    #[test]
+    fn visit_state_round_trips() {
+        let steps = vec![
+            PastStep { at: 1, journey: "sign_in".into(), step: "submit".into(), subject: None, outcome: Outcome::Invalid },
+            PastStep { at: 2, journey: "orders".into(), step: "view".into(), subject: Some("abc".into()), outcome: Outcome::Ok },
+        ];
+        assert_eq!(decode(&encode(&steps)), steps);
+        assert!(decode("").is_empty());
     }
 
     #[test]
@@ -201,7 +268,7 @@ mod tests {
             step("v", 3 * MINUTE, "invoices", "view", Outcome::Ok),
             step("v", 4 * MINUTE, "account", "view", Outcome::Ok),
         ];
-        derive_sequence_signals(&mut batch, HashMap::new());
+        derive_sequence_signals(&mut batch, &mut HashMap::new());
         let flagged: Vec<bool> = batch.iter().map(|t| t.signals.has(Signals::BACK_AND_FORTH)).collect();
         assert_eq!(flagged, vec![false, false, false, true, false]);
     }
@@ -213,7 +280,7 @@ mod tests {
         let mut anonymous = step("v", 2 * MINUTE, "sign_in", "submit", Outcome::Ok);
         anonymous.visit_ref = None;
         let mut batch = vec![step("v", 0, "sign_in", "submit", Outcome::Invalid), signal, anonymous];
-        derive_sequence_signals(&mut batch, HashMap::new());
+        derive_sequence_signals(&mut batch, &mut HashMap::new());
         assert!(batch.iter().all(|t| !t.signals.has(Signals::RETRY)));
     }
 }

@@ -39,7 +39,7 @@ fn SignInRequired(title: Signal<&'static str>) -> impl IntoView {
     let i18n = use_i18n();
     let signed_in = crate::auth::pages::use_viewer().is_signed_in();
     view! {
-        <Title text=move || title.get() />
+        <Title text=title.get_untracked() />
         <section class="panel panel--narrow">
             <h1>{move || title.get()}</h1>
             {if signed_in {
@@ -81,7 +81,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found_title) />
+        <Title text=t_string!(i18n, not_found_title) />
         <section class="panel panel--narrow">
             <h1>{t!(i18n, not_found_title)}</h1>
             <p>{t!(i18n, not_found_text)}</p>
