@@ -90,7 +90,10 @@ async fn ingest(label: &str, db: Db) {
     println!("ingest {label}: median {median:.0} touchpoints/s over {INGEST_ROUNDS} rounds of {INGEST_PER_ROUND} (written {}, failed {})", stats.written, stats.failed);
 }
 
-async fn start(data_dir: &std::path::Path, journal: bool) -> (String, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
+async fn start(
+    data_dir: &std::path::Path,
+    journal: bool,
+) -> (String, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
     let vars = [
         ("STYK_ADDR", "127.0.0.1:0".to_string()),
         ("STYK_DATA_DIR", data_dir.display().to_string()),
@@ -109,7 +112,8 @@ async fn start(data_dir: &std::path::Path, journal: bool) -> (String, tokio::syn
 }
 
 async fn signed_in_client(address: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let response = client
         .post(format!("{address}/sign-in"))
         .header("Origin", address)
@@ -189,7 +193,6 @@ async fn ingest_all(dir: &tempfile::TempDir) {
             sqlx::query(&format!("DROP DATABASE {name}")).execute(&admin).await.unwrap();
         }
     }
-
 }
 
 async fn pages() {

@@ -6,9 +6,16 @@ fn load(language: &str) -> BTreeMap<String, String> {
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
-const SAME_IN_EVERY_LANGUAGE: &[(&str, &str)] =
-    &[("pl", "app_name"), ("ru", "app_name"), ("pl", "staff_role_admin"), ("pl", "staff_users_status"),
-      ("pl", "channel_api"), ("ru", "channel_api"), ("pl", "channel_email"), ("ru", "channel_email")];
+const SAME_IN_EVERY_LANGUAGE: &[(&str, &str)] = &[
+    ("pl", "app_name"),
+    ("ru", "app_name"),
+    ("pl", "staff_role_admin"),
+    ("pl", "staff_users_status"),
+    ("pl", "channel_api"),
+    ("ru", "channel_api"),
+    ("pl", "channel_email"),
+    ("ru", "channel_email"),
+];
 
 #[test]
 fn every_language_has_every_key_and_no_empty_string() {

@@ -56,8 +56,11 @@ async fn steps_of(app: &TestApp, route: &str) -> Vec<(String, String, String, i6
 }
 
 async fn member_id(app: &TestApp, email: &str) -> String {
-    let (id,): (String,) =
-        sqlx::query_as("SELECT member_id FROM members WHERE email = $1").bind(email).fetch_one(&app.state.db.pool).await.unwrap();
+    let (id,): (String,) = sqlx::query_as("SELECT member_id FROM members WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     id
 }
 
@@ -66,17 +69,9 @@ fn forms_in(html: &str) -> Vec<(String, Option<String>)> {
     let mut forms = Vec::new();
     for chunk in html.split("<form").skip(1) {
         let body = chunk.split("</form>").next().unwrap_or("");
-        let action = body
-            .split("action=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or("")
-            .to_string();
-        let which = body
-            .split("name=\"form\" value=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .map(str::to_string);
+        let action = body.split("action=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("").to_string();
+        let which =
+            body.split("name=\"form\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).map(str::to_string);
         forms.push((action, which));
     }
     forms
@@ -129,7 +124,11 @@ async fn every_page_form_and_server_function_records_its_step() {
     let mut forms = BTreeSet::new();
     for page in pages.iter().chain(link_pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().iter()) {
         let response = client_for(page).get(app.url(page)).send().await.unwrap();
-        assert!(response.status().is_success() || response.status() == StatusCode::GONE, "{page}: {}", response.status());
+        assert!(
+            response.status().is_success() || response.status() == StatusCode::GONE,
+            "{page}: {}",
+            response.status()
+        );
         for form in forms_in(&response.text().await.unwrap()) {
             forms.insert(form);
         }
@@ -182,7 +181,11 @@ async fn every_page_form_and_server_function_records_its_step() {
         let steps = steps_of(&app, action).await;
         assert_eq!(steps.len(), before + 1, "{action} {which:?}");
         let (journey, step, _, _) = steps.last().unwrap();
-        assert_eq!((journey.as_str(), step.as_str()), (entry.journey.as_str(), entry.step.as_str()), "{action} {which:?}");
+        assert_eq!(
+            (journey.as_str(), step.as_str()),
+            (entry.journey.as_str(), entry.step.as_str()),
+            "{action} {which:?}"
+        );
     }
     assert_eq!(app.state.touchpoints.stats().dropped, 0);
     app.stop().await;
@@ -194,17 +197,16 @@ fn leak(text: &str) -> &'static str {
 
 /// Everything in the journal, every column as text.
 async fn whole_journal(app: &TestApp) -> String {
-    let columns: Vec<String> = styk::touchpoints::recorder::COLUMNS
-        .iter()
-        .map(|c| format!("COALESCE(CAST({c} AS TEXT), '')"))
-        .collect();
-    let rows: Vec<(String,)> =
-        sqlx::query_as(&format!("SELECT {} FROM touchpoints", columns.join(" || '|' || ")))
-            .fetch_all(&app.state.db.pool)
-            .await
-            .unwrap();
-    let rollups: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT day, journey, step FROM touchpoint_rollups").fetch_all(&app.state.db.pool).await.unwrap();
+    let columns: Vec<String> =
+        styk::touchpoints::recorder::COLUMNS.iter().map(|c| format!("COALESCE(CAST({c} AS TEXT), '')")).collect();
+    let rows: Vec<(String,)> = sqlx::query_as(&format!("SELECT {} FROM touchpoints", columns.join(" || '|' || ")))
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    let rollups: Vec<(String, String, String)> = sqlx::query_as("SELECT day, journey, step FROM touchpoint_rollups")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
     let mut text: Vec<String> = rows.into_iter().map(|(r,)| r).collect();
     text.extend(rollups.into_iter().map(|(d, j, s)| format!("{d}|{j}|{s}")));
     text.join("\n")
@@ -332,9 +334,8 @@ async fn retention_deletes_old_touchpoints_and_keeps_rollups() {
         .unwrap();
     assert!(deleted <= 2);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM touchpoints").await, 2);
-    let deleted = styk::touchpoints::jobs::enforce_retention(&app.state.db, now, Duration::from_secs(5 * 86_400))
-        .await
-        .unwrap();
+    let deleted =
+        styk::touchpoints::jobs::enforce_retention(&app.state.db, now, Duration::from_secs(5 * 86_400)).await.unwrap();
     assert_eq!(deleted, 1, "a shorter retention deletes the ten-day-old row");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM touchpoints").await, 1);
     assert_eq!(count(&app, "SELECT SUM(total) FROM touchpoint_rollups").await, 4, "rollups stay");
@@ -363,14 +364,27 @@ async fn the_beacon_stores_browser_signals_and_refuses_hostile_input() {
     let json = "application/json";
     let hostile = [
         ("not json".to_string(), json, StatusCode::UNPROCESSABLE_ENTITY),
-        (r#"{"events":[{"type":"view","path":"/../../etc/passwd","ms":5}]}"#.to_string(), json, StatusCode::UNPROCESSABLE_ENTITY),
         (
-            r#"{"events":[{"type":"rage_click","path":"/account","element":"Ola's secret note","clicks":5}]}"#.to_string(),
+            r#"{"events":[{"type":"view","path":"/../../etc/passwd","ms":5}]}"#.to_string(),
             json,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        (format!(r#"{{"events":[{{"type":"view","path":"/account","ms":1}}],"pad":"{}"}}"#, "x".repeat(20_000)), json, StatusCode::PAYLOAD_TOO_LARGE),
-        (r#"{"events":[{"type":"view","path":"/account","ms":1}]}"#.to_string(), "application/xml", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (
+            r#"{"events":[{"type":"rage_click","path":"/account","element":"Ola's secret note","clicks":5}]}"#
+                .to_string(),
+            json,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!(r#"{{"events":[{{"type":"view","path":"/account","ms":1}}],"pad":"{}"}}"#, "x".repeat(20_000)),
+            json,
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            r#"{"events":[{"type":"view","path":"/account","ms":1}]}"#.to_string(),
+            "application/xml",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
     ];
     for (body, content_type, expected) in hostile {
         assert_eq!(beacon(&app, &app.client, body, content_type).await, expected);
@@ -408,14 +422,24 @@ async fn the_beacon_stores_browser_signals_and_refuses_hostile_input() {
     let rage = rows.iter().find(|r| Signals(r.3 as u32).has(Signals::RAGE_CLICK)).expect("rage click stored");
     assert_eq!((rage.0.as_str(), rage.4.as_str(), rage.5.as_deref()), ("account", "signal", Some("h1.account-name")));
     assert_eq!(rage.6.as_deref(), Some(ola.as_str()));
-    let abandoned = rows.iter().find(|r| Signals(r.3 as u32).has(Signals::FORM_ABANDONED)).expect("abandoned form stored");
-    assert_eq!((abandoned.0.as_str(), abandoned.1.as_str(), abandoned.2.as_str()), ("password_change", "submit", "abandoned"));
+    let abandoned =
+        rows.iter().find(|r| Signals(r.3 as u32).has(Signals::FORM_ABANDONED)).expect("abandoned form stored");
+    assert_eq!(
+        (abandoned.0.as_str(), abandoned.1.as_str(), abandoned.2.as_str()),
+        ("password_change", "submit", "abandoned")
+    );
     let vitals = rows.iter().find(|r| r.7.is_some()).expect("vitals stored");
     assert!(Signals(vitals.3 as u32).has(Signals::SLOW), "an LCP of 5.2 s is poor");
-    assert_eq!(count(&app, "SELECT s_rage_click FROM touchpoint_rollups WHERE journey = 'account' AND step = 'view'").await, 1);
+    assert_eq!(
+        count(&app, "SELECT s_rage_click FROM touchpoint_rollups WHERE journey = 'account' AND step = 'view'").await,
+        1
+    );
 
     // The budget per client address: 7 a minute, 6 used above (the cross-site one never got here).
-    assert_eq!(beacon(&app, &app.client, r#"{"events":[{"type":"view","path":"/account","ms":1}]}"#.into(), json).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        beacon(&app, &app.client, r#"{"events":[{"type":"view","path":"/account","ms":1}]}"#.into(), json).await,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(
         beacon(&app, &app.client, r#"{"events":[{"type":"view","path":"/account","ms":1}]}"#.into(), json).await,
         StatusCode::TOO_MANY_REQUESTS
@@ -445,12 +469,11 @@ async fn mail_sent_and_links_followed_are_email_touchpoints() {
     assert_eq!(sent, vec![("password_reset".into(), "email".into(), "ok".into(), Some(ola))]);
     assert_eq!(app.get("/reset-password?token=forged").await.status(), StatusCode::GONE);
     settle(&app).await;
-    let opened: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT channel, outcome, route, error_code FROM touchpoints WHERE step = 'link_opened'",
-    )
-    .fetch_all(&app.state.db.pool)
-    .await
-    .unwrap();
+    let opened: Vec<(String, String, String, Option<String>)> =
+        sqlx::query_as("SELECT channel, outcome, route, error_code FROM touchpoints WHERE step = 'link_opened'")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
     assert_eq!(opened, vec![("email".into(), "denied".into(), "/reset-password".into(), Some("gone".into()))]);
     assert!(!whole_journal(&app).await.contains("forged"), "a link's token is never stored");
     app.stop().await;
@@ -539,7 +562,11 @@ async fn analysts_see_customers_under_pseudonyms_only() {
 
     let analyst = TestApp::new_client();
     let signed_in = app
-        .post_form_with(&analyst, "/staff/sign-in", &[("email", "cx@demo.styk.pl"), ("password", DEMO_PASSWORD), ("next", "")])
+        .post_form_with(
+            &analyst,
+            "/staff/sign-in",
+            &[("email", "cx@demo.styk.pl"), ("password", DEMO_PASSWORD), ("next", "")],
+        )
         .await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     let recent = call(&app, &analyst, "/api/cx_recent_customers", "").await;
@@ -561,7 +588,11 @@ async fn analysts_see_customers_under_pseudonyms_only() {
     // Agents work with named customers elsewhere; the cross-customer journal is not theirs.
     let agent = TestApp::new_client();
     let signed_in = app
-        .post_form_with(&agent, "/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD), ("next", "")])
+        .post_form_with(
+            &agent,
+            "/staff/sign-in",
+            &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD), ("next", "")],
+        )
         .await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert_eq!(call(&app, &agent, "/api/cx_recent_customers", "").await.status(), StatusCode::FORBIDDEN);

@@ -65,8 +65,12 @@ impl Db {
             options = options.after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute(if synchronous == "NORMAL" { "PRAGMA synchronous = NORMAL" } else { "PRAGMA synchronous = FULL" })
-                        .await?;
+                    conn.execute(if synchronous == "NORMAL" {
+                        "PRAGMA synchronous = NORMAL"
+                    } else {
+                        "PRAGMA synchronous = FULL"
+                    })
+                    .await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
                     // 64 MiB of page cache (the default is 2 MiB): the journal's indexes take

@@ -1,12 +1,12 @@
 //! The relay: claims due outbox rows with a lease (so that several app instances never send the
 //! same row twice at once), sends them, and retries failures with exponential backoff until
 //! `max_attempts`, after which the row is dead-lettered for an operator to look at.
-use leptos_i18n::Locale as _;
 use crate::config::{MailConfig, SmtpSecurity};
 use crate::db::{now_ms, Db};
 use crate::touchpoints::catalogue::{Journey, StepName};
 use crate::touchpoints::model::{Channel, Outcome, Signals};
 use crate::touchpoints::recorder::{Recorder, Touchpoint};
+use leptos_i18n::Locale as _;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

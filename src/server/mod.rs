@@ -115,8 +115,9 @@ impl Server {
         let sessions = AppSessionStore::connect(&config.database_url).await.map_err(StartError::Sessions)?;
         let journal_db = Db::connect_journal(&config.database_url).await?;
         let (touchpoints, touchpoint_writer) = Recorder::new(journal_db, config.touchpoints.queue, TOUCHPOINT_BATCH);
-        let pseudonyms =
-            Pseudonyms::load(&db, config.touchpoints.pseudonym_key.as_ref()).await.map_err(|e| StartError::Database(e.into()))?;
+        let pseudonyms = Pseudonyms::load(&db, config.touchpoints.pseudonym_key.as_ref())
+            .await
+            .map_err(|e| StartError::Database(e.into()))?;
         let touchpoint_writer = touchpoint_writer.with_pseudonyms(pseudonyms.clone());
         let beacons = BeaconLimiter::per_minute(config.touchpoints.beacons_per_minute);
         let state = AppState {

@@ -43,7 +43,8 @@ pub mod server {
 
     pub type EntryRow = (i64, String, String, String, String, i64, i64, String, Option<String>);
 
-    pub const ENTRY_COLUMNS: &str = "occurred_at, channel, journey, step, outcome, duration_ms, signals, kind, error_code";
+    pub const ENTRY_COLUMNS: &str =
+        "occurred_at, channel, journey, step, outcome, duration_ms, signals, kind, error_code";
 
     pub fn entry(row: EntryRow) -> TimelineEntry {
         let (at, channel, journey, step, outcome, duration_ms, signals, kind, error_code) = row;
@@ -107,7 +108,12 @@ pub mod server {
         .map_err(db_error)?;
         Ok(rows
             .into_iter()
-            .map(|(pseudonym, steps, friction, last_at)| super::CustomerActivity { pseudonym, steps, friction, last_at })
+            .map(|(pseudonym, steps, friction, last_at)| super::CustomerActivity {
+                pseudonym,
+                steps,
+                friction,
+                last_at,
+            })
             .collect())
     }
 

@@ -7,7 +7,6 @@
 //! our own pages, forms of those pages, element descriptions made of a tag, an id and a name, never
 //! text), numbers are bounded, and each client address has a budget per minute. A beacon with one
 //! bad event is refused whole with a 4xx and stores nothing.
-use leptos_i18n::Locale as _;
 use super::catalogue::{form_step_for_path, page_step_for_path, RouteStep};
 use super::layer::{outcome_signals, Actor, Visit};
 use super::model::{Channel, Outcome, RowKind, Signals, Vitals};
@@ -20,6 +19,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use leptos_i18n::Locale as _;
 use serde::Deserialize;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -57,12 +57,34 @@ struct Beacon {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 enum Event {
     /// A page shown by client-side navigation (the server saw no request for it).
-    View { path: String, ms: u32 },
-    RageClick { path: String, element: String, clicks: u32 },
-    DeadClick { path: String, element: String },
-    ClientError { path: String, kind: ErrorKind },
-    FormAbandoned { path: String, form: String, fields: Vec<String> },
-    Vitals { path: String, lcp_ms: Option<u32>, inp_ms: Option<u32>, cls: Option<f64> },
+    View {
+        path: String,
+        ms: u32,
+    },
+    RageClick {
+        path: String,
+        element: String,
+        clicks: u32,
+    },
+    DeadClick {
+        path: String,
+        element: String,
+    },
+    ClientError {
+        path: String,
+        kind: ErrorKind,
+    },
+    FormAbandoned {
+        path: String,
+        form: String,
+        fields: Vec<String>,
+    },
+    Vitals {
+        path: String,
+        lcp_ms: Option<u32>,
+        inp_ms: Option<u32>,
+        cls: Option<f64>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -253,7 +275,11 @@ pub async fn receive(State(state): State<AppState>, request: Request) -> Respons
             outcome: event.outcome,
             duration_ms: event.duration_ms,
             error_code: event.error_code,
-            signals: event.signals.with(if event.kind == RowKind::Step { outcome_signals(event.outcome) } else { Signals::default() }),
+            signals: event.signals.with(if event.kind == RowKind::Step {
+                outcome_signals(event.outcome)
+            } else {
+                Signals::default()
+            }),
             visit_ref: visit.clone(),
             kind: event.kind,
             element: event.element,
@@ -294,11 +320,19 @@ mod tests {
         assert_eq!(refusal("not json"), Some(Refusal::Malformed));
         assert_eq!(refusal(r#"{"events":[]}"#), Some(Refusal::TooMany));
         assert_eq!(refusal(r#"{"events":[{"type":"view","path":"/etc/passwd","ms":1}]}"#), Some(Refusal::UnknownPage));
-        assert_eq!(refusal(r#"{"events":[{"type":"view","path":"/account?token=x","ms":1}]}"#), Some(Refusal::UnknownPage));
-        assert_eq!(refusal(r#"{"events":[{"type":"view","path":"/account","ms":1,"extra":"x"}]}"#), Some(Refusal::Malformed));
+        assert_eq!(
+            refusal(r#"{"events":[{"type":"view","path":"/account?token=x","ms":1}]}"#),
+            Some(Refusal::UnknownPage)
+        );
+        assert_eq!(
+            refusal(r#"{"events":[{"type":"view","path":"/account","ms":1,"extra":"x"}]}"#),
+            Some(Refusal::Malformed)
+        );
         assert_eq!(refusal(r#"{"events":[{"type":"shell","path":"/account"}]}"#), Some(Refusal::Malformed));
         assert_eq!(
-            refusal(r#"{"events":[{"type":"rage_click","path":"/account","element":"<img onerror=alert(1)>","clicks":3}]}"#),
+            refusal(
+                r#"{"events":[{"type":"rage_click","path":"/account","element":"<img onerror=alert(1)>","clicks":3}]}"#
+            ),
             Some(Refusal::BadElement)
         );
         assert_eq!(
@@ -306,17 +340,28 @@ mod tests {
             Some(Refusal::BadElement),
             "text the customer can see or type never fits an element description"
         );
-        assert_eq!(refusal(r#"{"events":[{"type":"rage_click","path":"/account","element":"a","clicks":2}]}"#), Some(Refusal::OutOfRange));
         assert_eq!(
-            refusal(r#"{"events":[{"type":"form_abandoned","path":"/sign-in","form":"sign_in","fields":["my password is hunter2"]}]}"#),
+            refusal(r#"{"events":[{"type":"rage_click","path":"/account","element":"a","clicks":2}]}"#),
+            Some(Refusal::OutOfRange)
+        );
+        assert_eq!(
+            refusal(
+                r#"{"events":[{"type":"form_abandoned","path":"/sign-in","form":"sign_in","fields":["my password is hunter2"]}]}"#
+            ),
             Some(Refusal::BadElement)
         );
         assert_eq!(
             refusal(r#"{"events":[{"type":"form_abandoned","path":"/account","form":"nope","fields":["a"]}]}"#),
             Some(Refusal::UnknownForm)
         );
-        assert_eq!(refusal(r#"{"events":[{"type":"vitals","path":"/account","lcp_ms":null,"inp_ms":null,"cls":null}]}"#), Some(Refusal::Malformed));
-        assert_eq!(refusal(r#"{"events":[{"type":"vitals","path":"/account","lcp_ms":99999999,"inp_ms":null,"cls":null}]}"#), Some(Refusal::OutOfRange));
+        assert_eq!(
+            refusal(r#"{"events":[{"type":"vitals","path":"/account","lcp_ms":null,"inp_ms":null,"cls":null}]}"#),
+            Some(Refusal::Malformed)
+        );
+        assert_eq!(
+            refusal(r#"{"events":[{"type":"vitals","path":"/account","lcp_ms":99999999,"inp_ms":null,"cls":null}]}"#),
+            Some(Refusal::OutOfRange)
+        );
         let many = format!(r#"{{"events":[{}]}}"#, vec![r#"{"type":"view","path":"/","ms":1}"#; 21].join(","));
         assert_eq!(refusal(&many), Some(Refusal::TooMany));
     }

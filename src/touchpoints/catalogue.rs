@@ -252,7 +252,9 @@ impl RouteStep {
     /// The route pattern (or path) the entry is for.
     pub fn pattern(&self) -> &'static str {
         match self.endpoint {
-            Endpoint::Page(p) | Endpoint::Get(p) | Endpoint::Post(p) | Endpoint::Form(p, _) | Endpoint::ServerFn(p) => p,
+            Endpoint::Page(p) | Endpoint::Get(p) | Endpoint::Post(p) | Endpoint::Form(p, _) | Endpoint::ServerFn(p) => {
+                p
+            }
         }
     }
 

@@ -10,12 +10,12 @@
 //!
 //! **Retention.** Raw touchpoints older than `STYK_TOUCHPOINT_RETENTION_DAYS` are deleted in small
 //! batches. The daily rollups hold no personal data and stay.
-use leptos_i18n::Locale as _;
 use super::catalogue::{Journey, TRACKED_JOURNEYS};
 use super::model::{Channel, Outcome, RowKind, Signals};
 use super::pseudonym::Pseudonyms;
 use super::recorder::{write_in, Touchpoint};
 use crate::db::{now_ms, Db};
+use leptos_i18n::Locale as _;
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -42,11 +42,28 @@ async fn claim(db: &Db, job: &str, holder: &str, now: i64) -> Result<Option<i64>
     .execute(&db.pool)
     .await?;
     let (owner, done_until): (String, i64) =
-        sqlx::query_as("SELECT holder, done_until FROM job_leases WHERE name = $1").bind(job).fetch_one(&db.pool).await?;
+        sqlx::query_as("SELECT holder, done_until FROM job_leases WHERE name = $1")
+            .bind(job)
+            .fetch_one(&db.pool)
+            .await?;
     Ok((owner == holder).then_some(done_until))
 }
 
-type Candidate = (String, String, String, String, i64, Option<String>, Option<String>, Option<String>, Option<String>, String, String, String, i64);
+type Candidate = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    i64,
+);
 
 /// Records an `abandoned` signal for every journey a visit left unfinished whose last step falls
 /// in the next window before `now - abandon_after`. Returns how many it found (0 when another
@@ -85,7 +102,22 @@ pub async fn sweep_abandoned(
     let rows: Vec<Candidate> = sqlx::query_as(&sql).bind(from).bind(cutoff).fetch_all(&db.pool).await?;
     let mut seen = std::collections::HashSet::new();
     let mut abandoned = Vec::new();
-    for (visit, journey, step, outcome, at, account_id, member_id, staff_id, session_ref, locale, channel, route, first_at) in rows {
+    for (
+        visit,
+        journey,
+        step,
+        outcome,
+        at,
+        account_id,
+        member_id,
+        staff_id,
+        session_ref,
+        locale,
+        channel,
+        route,
+        first_at,
+    ) in rows
+    {
         let Some(journey) = Journey::parse(&journey) else { continue };
         let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Ok);
         let settled = journey

@@ -8,7 +8,6 @@
 //!
 //! It also gives each browser a visit reference: a random first-party cookie that ends when the
 //! browser closes, so that a visit's steps (before and after sign-in) can be read as one journey.
-use leptos_i18n::Locale as _;
 use super::catalogue::{all_steps, is_unrecorded, Endpoint, Journey, RouteStep, StepName};
 use super::model::{Channel, Outcome, Signals};
 use super::recorder::Touchpoint;
@@ -23,6 +22,7 @@ use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 use http_body_util::BodyExt;
+use leptos_i18n::Locale as _;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
@@ -255,7 +255,9 @@ pub async fn record_steps(State(state): State<AppState>, mut request: Request, n
 
     if new_visit {
         let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
-        if let Ok(cookie) = HeaderValue::from_str(&format!("{VISIT_COOKIE}={visit}; Path=/; HttpOnly; SameSite=Lax{secure}")) {
+        if let Ok(cookie) =
+            HeaderValue::from_str(&format!("{VISIT_COOKIE}={visit}; Path=/; HttpOnly; SameSite=Lax{secure}"))
+        {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
     }
@@ -273,7 +275,8 @@ pub async fn record_steps(State(state): State<AppState>, mut request: Request, n
     let status = response.status().as_u16();
     let outcome = if note.denied { Outcome::Denied } else { Outcome::from_status(status) };
     let actor = note.actor.or_else(|| principal.as_ref().map(Actor::of)).unwrap_or_default();
-    let channel = if actor.staff_id.is_some() && entry.channel == Channel::Web { Channel::Staff } else { entry.channel };
+    let channel =
+        if actor.staff_id.is_some() && entry.channel == Channel::Web { Channel::Staff } else { entry.channel };
     let route = entry.pattern();
     let (subject_kind, subject_id) = note.subject.map(|(kind, id)| (Some(kind), Some(id))).unwrap_or((None, None));
     let touchpoint = Touchpoint {
@@ -315,7 +318,10 @@ mod tests {
         };
         assert_eq!(step(Method::GET, "/sign-in", None), Some(("sign_in", "view")));
         assert_eq!(step(Method::POST, "/sign-in", None), Some(("sign_in", "submit")));
-        assert_eq!(step(Method::POST, "/account/security", Some("change_password")), Some(("password_change", "submit")));
+        assert_eq!(
+            step(Method::POST, "/account/security", Some("change_password")),
+            Some(("password_change", "submit"))
+        );
         assert_eq!(step(Method::POST, "/account/security", Some("nonsense")), None);
         assert_eq!(step(Method::POST, "/api/my_sessions", None), Some(("sessions", "list")));
         assert_eq!(step(Method::GET, "/reset-password", None), Some(("password_reset", "link_opened")));

@@ -10,7 +10,8 @@ use leptos_meta::Title;
 pub fn ActivityPage() -> impl IntoView {
     let i18n = use_i18n();
     if use_viewer().member().is_none() {
-        return view! { <SignInRequired title=Signal::derive(move || t_string!(i18n, activity_title).to_string()) /> }.into_any();
+        return view! { <SignInRequired title=Signal::derive(move || t_string!(i18n, activity_title).to_string()) /> }
+            .into_any();
     }
     let activity = Resource::new(|| (), |_| my_activity());
     view! {

@@ -43,12 +43,14 @@ impl Pseudonyms {
             bytes.iter().map(|b| format!("{b:02x}")).collect()
         };
         // The first instance to start stores its key; the others read it back.
-        sqlx::query("INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
-            .bind(SECRET_NAME)
-            .bind(&fresh)
-            .bind(now_ms())
-            .execute(&db.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(SECRET_NAME)
+        .bind(&fresh)
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
         let (stored,): (String,) = sqlx::query_as("SELECT value FROM instance_secrets WHERE name = $1")
             .bind(SECRET_NAME)
             .fetch_one(&db.pool)

@@ -6,10 +6,10 @@
 //! counted (and logged, at most every ten seconds): never silently, never by blocking a request.
 //! On shutdown the queue is closed and everything in it is written before the writer returns.
 use super::model::{Channel, Outcome, RowKind, Signals, Vitals, SIGNALS};
+use super::pseudonym::Pseudonyms;
 use super::signals::{derive_sequence_signals, load_visits, save_visits};
 use crate::db::batch::{insert_rows, Val};
 use crate::db::{ids::new_id, now_ms, Db};
-use super::pseudonym::Pseudonyms;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;

@@ -34,7 +34,14 @@ fn encode(steps: &[PastStep]) -> String {
         if i > 0 {
             text.push(';');
         }
-        text.push_str(&format!("{}|{}|{}|{}|{}", s.at, s.journey, s.step, s.outcome.as_str(), s.subject.as_deref().unwrap_or("")));
+        text.push_str(&format!(
+            "{}|{}|{}|{}|{}",
+            s.at,
+            s.journey,
+            s.step,
+            s.outcome.as_str(),
+            s.subject.as_deref().unwrap_or("")
+        ));
     }
     text
 }
@@ -91,7 +98,8 @@ pub async fn load_visits(
     backend: crate::config::Backend,
     batch: &[Touchpoint],
 ) -> Result<HashMap<String, Vec<PastStep>>, sqlx::Error> {
-    let mut visits: Vec<&str> = batch.iter().filter(|t| in_sequence(t)).filter_map(|t| t.visit_ref.as_deref()).collect();
+    let mut visits: Vec<&str> =
+        batch.iter().filter(|t| in_sequence(t)).filter_map(|t| t.visit_ref.as_deref()).collect();
     visits.sort_unstable();
     visits.dedup();
     let mut history = HashMap::new();
@@ -102,7 +110,8 @@ pub async fn load_visits(
         let placeholders: Vec<String> = (1..=chunk.len())
             .map(|i| if backend == crate::config::Backend::Sqlite { "?".to_string() } else { format!("${i}") })
             .collect();
-        let sql = format!("SELECT visit_ref, recent FROM touchpoint_visits WHERE visit_ref IN ({})", placeholders.join(", "));
+        let sql =
+            format!("SELECT visit_ref, recent FROM touchpoint_visits WHERE visit_ref IN ({})", placeholders.join(", "));
         let mut query = sqlx::query_as::<_, (String, String)>(&sql);
         for visit in chunk {
             query = query.bind(*visit);
@@ -185,9 +194,7 @@ fn goes_back_and_forth(recent: &[&PastStep], current: &PastStep) -> bool {
     }
     // Newest first: [A, B, A] before the current B.
     match distinct.as_slice() {
-        [a1, b, a2] => {
-            !a1.same_step(current) && a1.same_step(a2) && b.same_step(current) && !current.same_step(a2)
-        }
+        [a1, b, a2] => !a1.same_step(current) && a1.same_step(a2) && b.same_step(current) && !current.same_step(a2),
         _ => false,
     }
 }
@@ -219,7 +226,11 @@ mod tests {
         ];
         derive_sequence_signals(&mut batch, &mut HashMap::new());
         let retried: Vec<bool> = batch.iter().map(|t| t.signals.has(Signals::RETRY)).collect();
-        assert_eq!(retried, vec![false, true, false, false], "another visit and an attempt 11 minutes later are not retries");
+        assert_eq!(
+            retried,
+            vec![false, true, false, false],
+            "another visit and an attempt 11 minutes later are not retries"
+        );
     }
 
     #[test]
@@ -252,8 +263,20 @@ mod tests {
     #[test]
     fn visit_state_round_trips() {
         let steps = vec![
-            PastStep { at: 1, journey: "sign_in".into(), step: "submit".into(), subject: None, outcome: Outcome::Invalid },
-            PastStep { at: 2, journey: "orders".into(), step: "view".into(), subject: Some("abc".into()), outcome: Outcome::Ok },
+            PastStep {
+                at: 1,
+                journey: "sign_in".into(),
+                step: "submit".into(),
+                subject: None,
+                outcome: Outcome::Invalid,
+            },
+            PastStep {
+                at: 2,
+                journey: "orders".into(),
+                step: "view".into(),
+                subject: Some("abc".into()),
+                outcome: Outcome::Ok,
+            },
         ];
         assert_eq!(decode(&encode(&steps)), steps);
         assert!(decode("").is_empty());
