@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo::rerun-if-changed=build.rs");
+    // `sqlx::migrate!` embeds the migrations at compile time but cannot tell cargo to watch them.
+    println!("cargo::rerun-if-changed=migrations");
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
     let config = Config::new("en")?
         .add_locales(["pl", "ru"])?

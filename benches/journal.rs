@@ -1,7 +1,7 @@
 //! What the touchpoint journal costs.
 //!
 //! 1. Sustained ingest: touchpoints recorded as fast as one producer can, through the real
-//!    recorder and writer (bounded queue, batches of 2,000, one transaction per batch with the
+//!    recorder and writer (bounded queue, batches of up to 10,000, one transaction per batch with the
 //!    rollups and the visit-history read for retries), into a SQLite file; and into PostgreSQL
 //!    when `STYK_TEST_DATABASE_URL` names one. Goal on SQLite: at least 50,000 a second.
 //! 2. Page throughput: the signed-in account page served by two servers in this process, one
@@ -16,6 +16,7 @@ use styk::db::Db;
 use styk::server::Server;
 use styk::touchpoints::catalogue::all_steps;
 use styk::touchpoints::model::{Channel, Outcome, Signals};
+use styk::touchpoints::pseudonym::Pseudonyms;
 use styk::touchpoints::recorder::{Recorder, Touchpoint};
 
 const INGEST_ROUNDS: usize = 3;
@@ -51,6 +52,8 @@ fn sample(steps: &[&'static styk::touchpoints::catalogue::RouteStep], i: usize) 
 
 async fn ingest(label: &str, db: Db) {
     let (recorder, writer) = Recorder::new(db.clone(), 65_536, styk::server::TOUCHPOINT_BATCH);
+    // As the server runs it: every row carries its customer's pseudonym (and its index).
+    let writer = writer.with_pseudonyms(Pseudonyms::from_key(b"benchmark key of thirty-two chars or more"));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(writer.run(stopped));
     let mut rates = Vec::new();
@@ -165,38 +168,32 @@ async fn main() {
     }
 }
 
+/// Migrates the database `config` names, then ingests through the writer's own connection, as
+/// the server opens it.
+async fn ingest_into(label: &str, config: &Config) {
+    // The portal's pool stays open, as in the server (on SQLite it runs the WAL checkpoints).
+    let portal = Db::connect(config).await.expect(label);
+    portal.migrate().await.unwrap();
+    let journal = Db::connect_journal(&config.database_url).await.expect(label);
+    ingest(label, journal.clone()).await;
+    journal.pool.close().await;
+    portal.pool.close().await;
+}
+
 async fn ingest_all(dir: &tempfile::TempDir) {
-    // 1. Ingest.
-    let config = Config::from_vars([("STYK_DATA_DIR".to_string(), dir.path().display().to_string())]).unwrap();
-    let db = Db::connect(&config).await.expect("SQLite");
-    db.migrate().await.unwrap();
-    // The writer's own connection, as the server opens it.
-    let db = Db::connect_journal(&config.database_url).await.expect("SQLite");
-    ingest("SQLite", db.clone()).await;
-    db.pool.close().await;
-    if let Ok(url) = std::env::var("STYK_TEST_DATABASE_URL") {
-        let name = format!("styk_bench_{}", std::process::id());
-        let admin = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await;
-        if let Ok(admin) = admin {
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
-            let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-            let config = Config::from_vars([
-                ("STYK_DATA_DIR".to_string(), dir.path().display().to_string()),
-                ("STYK_DATABASE_URL".to_string(), format!("{base}/{name}")),
-            ])
-            .unwrap();
-            let db = Db::connect(&config).await.expect("PostgreSQL");
-            db.migrate().await.unwrap();
-            let db = Db::connect_journal(&config.database_url).await.expect("PostgreSQL");
-            ingest("PostgreSQL", db.clone()).await;
-            db.pool.close().await;
-            sqlx::query(&format!("DROP DATABASE {name}")).execute(&admin).await.unwrap();
-        }
-    }
+    let data_dir = ("STYK_DATA_DIR".to_string(), dir.path().display().to_string());
+    ingest_into("SQLite", &Config::from_vars([data_dir.clone()]).unwrap()).await;
+    let Ok(url) = std::env::var("STYK_TEST_DATABASE_URL") else { return };
+    let Ok(admin) = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await else { return };
+    let name = format!("styk_bench_{}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+    let database = ("STYK_DATABASE_URL".to_string(), format!("{base}/{name}"));
+    ingest_into("PostgreSQL", &Config::from_vars([data_dir, database]).unwrap()).await;
+    sqlx::query(&format!("DROP DATABASE {name}")).execute(&admin).await.unwrap();
 }
 
 async fn pages() {
-    // 2. Page throughput with the journal on and off.
     let (on_dir, off_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (on_address, on_stop, on_running) = start(on_dir.path(), true).await;
     let (off_address, off_stop, off_running) = start(off_dir.path(), false).await;

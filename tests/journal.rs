@@ -491,8 +491,9 @@ async fn my_activity_and_my_data_show_only_my_own_steps() {
     settle(&app).await;
 
     let page = app.get("/account/activity").await;
-    assert_eq!(page.status(), StatusCode::OK);
+    let status = page.status();
     let html = page.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("timeline__item"), "the page lists steps");
     assert!(html.contains("Sessions") && html.contains("page opened"), "steps are named in words");
 
@@ -581,8 +582,9 @@ async fn analysts_see_customers_under_pseudonyms_only() {
     let entries: serde_json::Value = timeline.json().await.unwrap();
     assert!(entries.as_array().unwrap().iter().any(|e| e["journey"] == "sessions"), "{entries}");
     let page = analyst.get(app.url(&format!("/cx?customer={pseudonym}"))).send().await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
+    let status = page.status();
     let html = page.text().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("timeline__item") && !html.contains(&account_id) && !html.contains(OLA));
 
     // Agents work with named customers elsewhere; the cross-customer journal is not theirs.

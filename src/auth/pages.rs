@@ -6,6 +6,7 @@ use crate::i18n::*;
 use crate::ui::form::{Field, FormAlert, Notice, SelectField};
 use crate::ui::format::utc_minute;
 use crate::ui::link::use_link_view;
+use crate::ui::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -423,11 +424,7 @@ fn SessionsList() -> impl IntoView {
         <section class="panel">
             <h2>{t!(i18n, sessions_title)}</h2>
             <FormAlert form="sessions" />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match sessions.await {
-                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                        Ok(list) => {
+            <Loaded data=sessions ready=move |list| {
                             let others = list.iter().filter(|s| !s.current).count();
                             view! {
                                 <table class="table">
@@ -482,10 +479,7 @@ fn SessionsList() -> impl IntoView {
                                 })}
                             }
                                 .into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+                        } />
         </section>
     }
 }
@@ -588,11 +582,7 @@ pub fn MembersPage() -> impl IntoView {
             <h1>{t!(i18n, members_title)}</h1>
             <Notice />
             <FormAlert form="members" />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match members.await {
-                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                        Ok(list) => view! {
+            <Loaded data=members ready=move |list| view! {
                             <table class="table">
                                 <thead>
                                     <tr>
@@ -642,10 +632,7 @@ pub fn MembersPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+                        } />
         </section>
         <section class="panel">
             <h2>{t!(i18n, members_invite_title)}</h2>
@@ -742,11 +729,7 @@ pub fn StaffUsersPage() -> impl IntoView {
             <h1>{t!(i18n, staff_users_title)}</h1>
             <Notice />
             <FormAlert form="staff_users" />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                        Ok(list) => view! {
+            <Loaded data=users ready=move |list| view! {
                             <table class="table">
                                 <thead>
                                     <tr>
@@ -787,10 +770,7 @@ pub fn StaffUsersPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+                        } />
         </section>
         <section class="panel">
             <h2>{t!(i18n, staff_users_create_title)}</h2>

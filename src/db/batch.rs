@@ -7,6 +7,8 @@ use sqlx::{Any, Arguments};
 #[derive(Debug, Clone)]
 pub enum Val {
     Text(String),
+    /// Our own names (journeys, steps, outcomes): no copy to make.
+    Static(&'static str),
     Int(i64),
     NullText,
     NullInt,
@@ -63,6 +65,7 @@ pub async fn insert_rows_then(
                 }
                 let bound = match value {
                     Val::Text(s) => args.add(s),
+                    Val::Static(s) => args.add(s),
                     Val::Int(i) => args.add(i),
                     Val::NullText => args.add(Option::<String>::None),
                     Val::NullInt => args.add(Option::<i64>::None),

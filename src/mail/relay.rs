@@ -3,6 +3,7 @@
 //! `max_attempts`, after which the row is dead-lettered for an operator to look at.
 use crate::config::{MailConfig, SmtpSecurity};
 use crate::db::{now_ms, Db};
+use crate::server::language::locale_named;
 use crate::touchpoints::catalogue::{Journey, StepName};
 use crate::touchpoints::model::{Channel, Outcome, Signals};
 use crate::touchpoints::recorder::{Recorder, Touchpoint};
@@ -235,10 +236,7 @@ impl Relay {
             account_id,
             member_id,
             staff_id: staff.map(|(s,)| s),
-            locale: crate::i18n::Locale::get_all()
-                .iter()
-                .find(|l| l.as_str() == row.locale)
-                .map_or("en", |l| l.as_str()),
+            locale: locale_named(&row.locale).map_or("en", |l| l.as_str()),
             channel: Channel::Email,
             journey: journey_of(&row.template).as_str(),
             step: StepName::EmailSent.as_str(),

@@ -13,7 +13,7 @@ use futures::FutureExt;
 use leptos_i18n::Locale as _;
 use std::panic::AssertUnwindSafe;
 
-use super::language::LOCALE_COOKIE;
+use super::language::{locale_named, LOCALE_COOKIE};
 
 /// The visitor's language outside the reactive system: the cookie, then `Accept-Language`.
 pub fn locale_from_headers(headers: &HeaderMap) -> Locale {
@@ -24,7 +24,7 @@ pub fn locale_from_headers(headers: &HeaderMap) -> Locale {
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| Locale::get_all().iter().find(|l| l.as_str() == value).copied());
+        .and_then(|(_, value)| locale_named(value));
     if let Some(locale) = from_cookie {
         return locale;
     }

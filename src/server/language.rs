@@ -1,17 +1,24 @@
 //! The visitor's language: remembered in the same cookie leptos_i18n reads on the server and in
 //! the browser.
 use crate::error::AppError;
+use crate::i18n::Locale;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use leptos_i18n::Locale as _;
 
 pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 const ONE_YEAR_SECS: u32 = 365 * 24 * 3600;
 
+/// The UI language with this tag (`en`, `pl`, `ru`), if we have it.
+pub fn locale_named(tag: &str) -> Option<Locale> {
+    Locale::get_all().iter().find(|l| l.as_str() == tag).copied()
+}
+
 pub fn switch_language(locale: &str, next: &str) -> Result<(), AppError> {
     let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
-    if !matches!(locale, "en" | "pl" | "ru") {
+    if locale_named(locale).is_none() {
         response.set_status(StatusCode::UNPROCESSABLE_ENTITY);
         return Err(AppError::validation("locale", "unsupported"));
     }

@@ -1,6 +1,6 @@
 //! "Download my data": everything the portal holds about the signed-in member, as one JSON file
 //! (their profile, their account's name and number, their sign-ins and their touchpoints).
-use super::api::server::{entry, EntryRow, ENTRY_COLUMNS};
+use super::api::server::member_timeline;
 use super::api::TimelineEntry;
 use crate::auth::sessions::{db_error, Principal};
 use crate::error::AppError;
@@ -86,7 +86,7 @@ impl From<TimelineEntry> for TouchpointOut {
 
 type ProfileRow = (String, String, Option<String>, String, String, i64, String, String);
 
-async fn collect(state: &AppState, member_id: &str) -> Result<MyData, sqlx::Error> {
+async fn collect(state: &AppState, account_id: &str, member_id: &str) -> Result<MyData, sqlx::Error> {
     let (full_name, email, phone, role, preferred_language, created_at, account_name, customer_number): ProfileRow =
         sqlx::query_as(
             "SELECT m.full_name, m.email, m.phone, m.role, m.preferred_language, m.created_at, a.name, a.customer_number
@@ -103,12 +103,7 @@ async fn collect(state: &AppState, member_id: &str) -> Result<MyData, sqlx::Erro
     .bind(member_id)
     .fetch_all(&state.db.pool)
     .await?;
-    let touchpoints: Vec<EntryRow> = sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM touchpoints WHERE member_id = $1 ORDER BY occurred_at DESC LIMIT {MAX_TOUCHPOINTS}"
-    ))
-    .bind(member_id)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let touchpoints = member_timeline(&state.db, &state.pseudonyms, account_id, member_id, MAX_TOUCHPOINTS).await?;
     Ok(MyData {
         exported_at: rfc3339(crate::db::now_ms()),
         member: Profile { full_name, email, phone, role, preferred_language, created_at: rfc3339(created_at) },
@@ -124,17 +119,19 @@ async fn collect(state: &AppState, member_id: &str) -> Result<MyData, sqlx::Erro
                 end_reason: reason,
             })
             .collect(),
-        touchpoints: touchpoints.into_iter().map(|row| TouchpointOut::from(entry(row))).collect(),
+        touchpoints: touchpoints.into_iter().map(TouchpointOut::from).collect(),
     })
 }
 
 pub async fn download(State(state): State<AppState>, request: Request) -> Response {
-    let Some(member_id) =
-        request.extensions().get::<Principal>().and_then(|p| p.viewer.member()).map(|m| m.member_id.clone())
+    let Some((account_id, member_id)) = request
+        .extensions()
+        .get::<Principal>()
+        .and_then(|p| Some((p.account_id.clone()?, p.viewer.member()?.member_id.clone())))
     else {
         return bare(StatusCode::UNAUTHORIZED);
     };
-    let data = match collect(&state, &member_id).await {
+    let data = match collect(&state, &account_id, &member_id).await {
         Ok(data) => data,
         Err(error) => {
             let error: AppError = db_error(error);

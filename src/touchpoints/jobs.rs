@@ -15,6 +15,7 @@ use super::model::{Channel, Outcome, RowKind, Signals};
 use super::pseudonym::Pseudonyms;
 use super::recorder::{write_in, Touchpoint};
 use crate::db::{now_ms, Db};
+use crate::server::language::locale_named;
 use leptos_i18n::Locale as _;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -25,6 +26,8 @@ const SWEEP_EVERY: Duration = Duration::from_secs(60);
 const LEASE_MS: i64 = 5 * 60 * 1000;
 /// How far back a sweep looks on its first run.
 const FIRST_LOOK_BACK_MS: i64 = 24 * 3600 * 1000;
+/// How long before its last step a journey's beginning is looked for (for the time spent in it).
+const JOURNEY_LOOK_BACK_MS: i64 = 3600 * 1000;
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 const DELETE_BATCH: i64 = 5_000;
 
@@ -49,7 +52,8 @@ async fn claim(db: &Db, job: &str, holder: &str, now: i64) -> Result<Option<i64>
     Ok((owner == holder).then_some(done_until))
 }
 
-type Candidate = (
+/// A tracked journey's step as the sweep reads it.
+type StepRow = (
     String,
     String,
     String,
@@ -62,7 +66,6 @@ type Candidate = (
     String,
     String,
     String,
-    i64,
 );
 
 /// Records an `abandoned` signal for every journey a visit left unfinished whose last step falls
@@ -83,40 +86,33 @@ pub async fn sweep_abandoned(
         return Ok(0);
     }
     let journeys: Vec<String> = TRACKED_JOURNEYS.iter().map(|rule| format!("'{}'", rule.journey.as_str())).collect();
-    // The last step of each (visit, journey) in the window, with when the journey began.
+    // Every step of the tracked journeys from a while before the window (where the journeys
+    // began) until now (whether they went on), oldest first: a range of the journey index.
     let sql = format!(
-        "SELECT t.visit_ref, t.journey, t.step, t.outcome, t.occurred_at, t.account_id, t.member_id, t.staff_id,
-                t.session_ref, t.locale, t.channel, t.route,
-                (SELECT MIN(f.occurred_at) FROM touchpoints f
-                  WHERE f.visit_ref = t.visit_ref AND f.journey = t.journey AND f.kind = 'step'
-                    AND f.occurred_at >= t.occurred_at - {FIRST_LOOK_BACK_MS}) AS first_at
-         FROM touchpoints t
-         WHERE t.occurred_at >= $1 AND t.occurred_at < $2 AND t.visit_ref IS NOT NULL AND t.kind = 'step'
-           AND t.journey IN ({})
-           AND NOT EXISTS (SELECT 1 FROM touchpoints l
-                            WHERE l.visit_ref = t.visit_ref AND l.journey = t.journey AND l.kind = 'step'
-                              AND l.occurred_at > t.occurred_at)
-         ORDER BY t.occurred_at",
+        "SELECT visit_ref, journey, step, outcome, occurred_at, account_id, member_id, staff_id,
+                session_ref, locale, channel, route
+         FROM touchpoints
+         WHERE journey IN ({}) AND occurred_at >= $1 AND kind = 'step' AND visit_ref IS NOT NULL
+         ORDER BY occurred_at",
         journeys.join(", ")
     );
-    let rows: Vec<Candidate> = sqlx::query_as(&sql).bind(from).bind(cutoff).fetch_all(&db.pool).await?;
-    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<StepRow> = sqlx::query_as(&sql).bind(from - JOURNEY_LOOK_BACK_MS).fetch_all(&db.pool).await?;
+    // Each visit's journey: when it began and its last step so far.
+    let mut journeys_of_visits: std::collections::HashMap<(String, String), (i64, StepRow)> =
+        std::collections::HashMap::new();
+    for row in rows {
+        let key = (row.0.clone(), row.1.clone());
+        let began = journeys_of_visits.get(&key).map_or(row.4, |(began, _)| *began);
+        journeys_of_visits.insert(key, (began, row));
+    }
+    let mut last_steps: Vec<(i64, StepRow)> =
+        journeys_of_visits.into_values().filter(|(_, last)| last.4 >= from && last.4 < cutoff).collect();
+    last_steps.sort_by_key(|(_, last)| last.4);
     let mut abandoned = Vec::new();
     for (
-        visit,
-        journey,
-        step,
-        outcome,
-        at,
-        account_id,
-        member_id,
-        staff_id,
-        session_ref,
-        locale,
-        channel,
-        route,
-        first_at,
-    ) in rows
+        began,
+        (visit, journey, step, outcome, at, account_id, member_id, staff_id, session_ref, locale, channel, route),
+    ) in last_steps
     {
         let Some(journey) = Journey::parse(&journey) else { continue };
         let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Ok);
@@ -124,7 +120,7 @@ pub async fn sweep_abandoned(
             .settled_by()
             .is_some_and(|steps| outcome == Outcome::Ok && steps.iter().any(|s| s.as_str() == step));
         // A form the browser already reported abandoned is not counted twice.
-        if settled || outcome == Outcome::Abandoned || !seen.insert((visit.clone(), journey)) {
+        if settled || outcome == Outcome::Abandoned {
             continue;
         }
         let Some(step) = super::catalogue::StepName::parse(&step) else { continue };
@@ -134,13 +130,13 @@ pub async fn sweep_abandoned(
             member_id,
             staff_id,
             session_ref,
-            locale: crate::i18n::Locale::get_all().iter().find(|l| l.as_str() == locale).map_or("en", |l| l.as_str()),
+            locale: locale_named(&locale).map_or("en", |l| l.as_str()),
             channel: Channel::parse(&channel).unwrap_or(Channel::Web),
             journey: journey.as_str(),
             step: step.as_str(),
             route,
             outcome: Outcome::Abandoned,
-            duration_ms: (at - first_at).clamp(0, i64::from(u32::MAX)) as u32,
+            duration_ms: (at - began).clamp(0, i64::from(u32::MAX)) as u32,
             signals: Signals::ABANDONED,
             visit_ref: Some(visit),
             kind: RowKind::Signal,

@@ -3,6 +3,7 @@ use super::api::{cx_customer_timeline, cx_recent_customers, my_activity};
 use super::timeline::Timeline;
 use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
+use crate::ui::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -24,14 +25,7 @@ pub fn ActivityPage() -> impl IntoView {
                     {t!(i18n, activity_download)}
                 </a>
             </p>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match activity.await {
-                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                        Ok(entries) => view! { <Timeline entries /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=activity ready=|entries| view! { <Timeline entries /> } />
         </section>
     }
     .into_any()
@@ -71,29 +65,20 @@ pub fn CxPage() -> impl IntoView {
             <h1>{move || title.get()}</h1>
             <p>{t!(i18n, cx_lead)}</p>
         </section>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match timeline.await {
-                    Ok(None) => ().into_any(),
-                    Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_not_found)}</p> }.into_any(),
-                    Ok(Some(entries)) => view! {
-                        <section class="panel">
-                            <h2>{t!(i18n, cx_customer_title)} " " <code>{customer()}</code></h2>
-                            <p><a href="/cx">{t!(i18n, cx_back)}</a></p>
-                            <Timeline entries />
-                        </section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=timeline ready=move |entries| entries.map(|entries| view! {
+            <section class="panel">
+                <h2>{t!(i18n, cx_customer_title)} " " <code>{customer()}</code></h2>
+                <p><a href="/cx">{t!(i18n, cx_back)}</a></p>
+                <Timeline entries />
+            </section>
+        }) />
         <section class="panel">
             <h2>{t!(i18n, cx_recent_title)}</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match customers.await {
-                        Err(_) => view! { <p class="alert" role="alert">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, timeline_empty)}</p> }.into_any(),
-                        Ok(list) => view! {
+            <Loaded data=customers ready=move |list| {
+                if list.is_empty() {
+                    return view! { <p>{t!(i18n, timeline_empty)}</p> }.into_any();
+                }
+                view! {
                             <table class="table">
                                 <thead>
                                     <tr>
@@ -114,10 +99,9 @@ pub fn CxPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+                }
+                .into_any()
+            } />
         </section>
     }
     .into_any()

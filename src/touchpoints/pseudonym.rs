@@ -62,7 +62,13 @@ impl Pseudonyms {
     pub fn of(&self, account_id: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes a key of any length");
         mac.update(account_id.as_bytes());
-        mac.finalize().into_bytes().iter().take(PSEUDONYM_LEN / 2).map(|b| format!("{b:02x}")).collect()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut pseudonym = String::with_capacity(PSEUDONYM_LEN);
+        for byte in mac.finalize().into_bytes().iter().take(PSEUDONYM_LEN / 2) {
+            pseudonym.push(char::from(HEX[usize::from(byte >> 4)]));
+            pseudonym.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+        pseudonym
     }
 }
 

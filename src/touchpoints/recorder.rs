@@ -273,7 +273,7 @@ fn text(value: &Option<String>) -> Val {
 }
 
 fn static_text(value: Option<&'static str>) -> Val {
-    value.map(|v| Val::Text(v.to_string())).unwrap_or(Val::NullText)
+    value.map(Val::Static).unwrap_or(Val::NullText)
 }
 
 /// Per day, journey and step: what the batch adds to the rollup row.
@@ -288,6 +288,8 @@ struct RollupDelta {
 pub fn duration_bucket(duration_ms: u32) -> usize {
     DURATION_BUCKETS_MS.iter().position(|bound| duration_ms <= *bound).unwrap_or(DURATION_BUCKETS_MS.len())
 }
+
+const DAY_MS: i64 = 86_400_000;
 
 /// The UTC day of an instant, `YYYY-MM-DD`.
 pub fn utc_day(epoch_ms: i64) -> String {
@@ -322,11 +324,15 @@ async fn insert_with_rollups(
     batch: &[Touchpoint],
     pseudonyms: Option<&Pseudonyms>,
 ) -> Result<(), sqlx::Error> {
-    let mut rollups: HashMap<(String, &'static str, &'static str), RollupDelta> = HashMap::new();
+    // Keyed by the day's number: its `YYYY-MM-DD` is written once per rollup row, not per touchpoint.
+    let mut rollups: HashMap<(i64, &'static str, &'static str), RollupDelta> = HashMap::new();
+    // A batch holds many touchpoints of the same customers: one keyed hash each.
+    let mut pseudonyms_of: HashMap<&str, String> = HashMap::new();
     let rows: Vec<Vec<Val>> = batch
         .iter()
         .map(|t| {
-            let delta = rollups.entry((utc_day(t.occurred_at), t.journey, t.step)).or_default();
+            let day = t.occurred_at.div_euclid(DAY_MS);
+            let delta = rollups.entry((day, t.journey, t.step)).or_default();
             // A signal the browser reported about a step adds to the step's signal counts; only
             // steps count as attempts (with an outcome and a duration).
             if t.kind == RowKind::Step {
@@ -346,25 +352,27 @@ async fn insert_with_rollups(
                 text(&t.member_id),
                 text(&t.staff_id),
                 text(&t.session_ref),
-                Val::Text(t.locale.to_string()),
-                Val::Text(t.channel.as_str().to_string()),
-                Val::Text(t.journey.to_string()),
-                Val::Text(t.step.to_string()),
+                Val::Static(t.locale),
+                Val::Static(t.channel.as_str()),
+                Val::Static(t.journey),
+                Val::Static(t.step),
                 Val::Text(t.route.clone()),
-                Val::Text(t.outcome.as_str().to_string()),
+                Val::Static(t.outcome.as_str()),
                 Val::Int(i64::from(t.duration_ms)),
                 static_text(t.subject_kind),
                 text(&t.subject_id),
                 static_text(t.error_code),
                 Val::Int(i64::from(t.signals.0)),
                 text(&t.visit_ref),
-                Val::Text(t.kind.as_str().to_string()),
+                Val::Static(t.kind.as_str()),
                 text(&t.element),
                 optional_int(t.vitals.and_then(|v| v.lcp_ms)),
                 optional_int(t.vitals.and_then(|v| v.inp_ms)),
                 optional_int(t.vitals.and_then(|v| v.cls_milli)),
-                match (pseudonyms, &t.account_id) {
-                    (Some(p), Some(account)) => Val::Text(p.of(account)),
+                match (pseudonyms, t.account_id.as_deref()) {
+                    (Some(p), Some(account)) => {
+                        Val::Text(pseudonyms_of.entry(account).or_insert_with(|| p.of(account)).clone())
+                    }
                     _ => Val::NullText,
                 },
             ]
@@ -373,7 +381,7 @@ async fn insert_with_rollups(
     insert_rows(tx, db.backend, "touchpoints", &COLUMNS, rows).await?;
     let upsert = rollup_upsert_sql();
     for ((day, journey, step), delta) in rollups {
-        let mut query = sqlx::query(&upsert).bind(day).bind(journey).bind(step).bind(delta.total);
+        let mut query = sqlx::query(&upsert).bind(utc_day(day * DAY_MS)).bind(journey).bind(step).bind(delta.total);
         for n in delta.outcomes.into_iter().chain(delta.signals).chain(delta.durations) {
             query = query.bind(n);
         }

@@ -12,7 +12,7 @@
 //!
 //! Signals the server can tell from one request (validation error, denied, failed, slow) are set
 //! when the step is recorded; abandonment is found later by the sweep in `jobs`.
-use super::catalogue::StepName;
+use super::catalogue::{Journey, StepName};
 use super::model::{Outcome, RowKind, Signals};
 use super::recorder::Touchpoint;
 use crate::db::batch::{insert_rows_then, Val};
@@ -29,19 +29,17 @@ const KEPT_PER_VISIT: usize = 8;
 /// neither separator can occur in them. Read and written for every visit of every batch, so
 /// it is kept cheaper than JSON.
 fn encode(steps: &[PastStep]) -> String {
+    use std::fmt::Write as _;
     let mut text = String::with_capacity(steps.len() * 48);
     for (i, s) in steps.iter().enumerate() {
         if i > 0 {
             text.push(';');
         }
-        text.push_str(&format!(
-            "{}|{}|{}|{}|{}",
-            s.at,
-            s.journey,
-            s.step,
-            s.outcome.as_str(),
-            s.subject.as_deref().unwrap_or("")
-        ));
+        let _ = write!(text, "{}", s.at);
+        for part in [s.journey, s.step, s.outcome.as_str(), s.subject.as_deref().unwrap_or("")] {
+            text.push('|');
+            text.push_str(part);
+        }
     }
     text
 }
@@ -51,8 +49,9 @@ fn decode(text: &str) -> Vec<PastStep> {
         .filter_map(|entry| {
             let mut parts = entry.split('|');
             let at = parts.next()?.parse().ok()?;
-            let journey = parts.next()?.to_string();
-            let step = parts.next()?.to_string();
+            // Names the catalogue no longer knows are dropped with their step.
+            let journey = Journey::parse(parts.next()?)?.as_str();
+            let step = StepName::parse(parts.next()?)?.as_str();
             let outcome = Outcome::parse(parts.next()?)?;
             let subject = parts.next().filter(|s| !s.is_empty()).map(str::to_string);
             Some(PastStep { at, journey, step, subject, outcome })
@@ -64,8 +63,8 @@ fn decode(text: &str) -> Vec<PastStep> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastStep {
     pub at: i64,
-    pub journey: String,
-    pub step: String,
+    pub journey: &'static str,
+    pub step: &'static str,
     pub subject: Option<String>,
     pub outcome: Outcome,
 }
@@ -78,8 +77,8 @@ impl PastStep {
     fn of(t: &Touchpoint) -> PastStep {
         PastStep {
             at: t.occurred_at,
-            journey: t.journey.to_string(),
-            step: t.step.to_string(),
+            journey: t.journey,
+            step: t.step,
             subject: t.subject_id.clone(),
             outcome: t.outcome,
         }

@@ -3,4 +3,5 @@ pub mod form;
 pub mod format;
 pub mod layout;
 pub mod link;
+pub mod loaded;
 pub mod pages;
