@@ -425,61 +425,61 @@ fn SessionsList() -> impl IntoView {
             <h2>{t!(i18n, sessions_title)}</h2>
             <FormAlert form="sessions" />
             <Loaded data=sessions ready=move |list| {
-                            let others = list.iter().filter(|s| !s.current).count();
-                            view! {
-                                <table class="table">
-                                    <thead>
+                let others = list.iter().filter(|s| !s.current).count();
+                view! {
+                    <table class="table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, sessions_device)}</th>
+                                <th scope="col">{t!(i18n, sessions_address)}</th>
+                                <th scope="col">{t!(i18n, sessions_signed_in)}</th>
+                                <th scope="col">{t!(i18n, sessions_last_seen)}</th>
+                                <th scope="col"><span class="visually-hidden">{t!(i18n, sessions_actions)}</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list
+                                .into_iter()
+                                .map(|s| {
+                                    view! {
                                         <tr>
-                                            <th scope="col">{t!(i18n, sessions_device)}</th>
-                                            <th scope="col">{t!(i18n, sessions_address)}</th>
-                                            <th scope="col">{t!(i18n, sessions_signed_in)}</th>
-                                            <th scope="col">{t!(i18n, sessions_last_seen)}</th>
-                                            <th scope="col"><span class="visually-hidden">{t!(i18n, sessions_actions)}</span></th>
+                                            <td>{s.device.clone()}</td>
+                                            <td>{s.ip.clone()}</td>
+                                            <td>{utc_minute(s.created_at)}</td>
+                                            <td>{utc_minute(s.last_seen_at)}</td>
+                                            <td>
+                                                {if s.current {
+                                                    view! { <span class="badge">{t!(i18n, sessions_this_one)}</span> }.into_any()
+                                                } else {
+                                                    view! {
+                                                        <form method="post" action=action class="inline-form">
+                                                            <input type="hidden" name="form" value="sessions" />
+                                                            <input type="hidden" name="session" value=s.id.clone() />
+                                                            <button type="submit" class="button button--small button--quiet">
+                                                                {t!(i18n, sessions_end_one)}
+                                                            </button>
+                                                        </form>
+                                                    }
+                                                        .into_any()
+                                                }}
+                                            </td>
                                         </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|s| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{s.device.clone()}</td>
-                                                        <td>{s.ip.clone()}</td>
-                                                        <td>{utc_minute(s.created_at)}</td>
-                                                        <td>{utc_minute(s.last_seen_at)}</td>
-                                                        <td>
-                                                            {if s.current {
-                                                                view! { <span class="badge">{t!(i18n, sessions_this_one)}</span> }.into_any()
-                                                            } else {
-                                                                view! {
-                                                                    <form method="post" action=action class="inline-form">
-                                                                        <input type="hidden" name="form" value="sessions" />
-                                                                        <input type="hidden" name="session" value=s.id.clone() />
-                                                                        <button type="submit" class="button button--small button--quiet">
-                                                                            {t!(i18n, sessions_end_one)}
-                                                                        </button>
-                                                                    </form>
-                                                                }
-                                                                    .into_any()
-                                                            }}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                                {(others > 0).then(|| view! {
-                                    <form method="post" action=action>
-                                        <input type="hidden" name="form" value="sessions" />
-                                        <button type="submit" class="button button--quiet">
-                                            {t!(i18n, sessions_end_others)}
-                                        </button>
-                                    </form>
-                                })}
-                            }
-                                .into_any()
-                        } />
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    {(others > 0).then(|| view! {
+                        <form method="post" action=action>
+                            <input type="hidden" name="form" value="sessions" />
+                            <button type="submit" class="button button--quiet">
+                                {t!(i18n, sessions_end_others)}
+                            </button>
+                        </form>
+                    })}
+                }
+                .into_any()
+            } />
         </section>
     }
 }
@@ -583,56 +583,56 @@ pub fn MembersPage() -> impl IntoView {
             <Notice />
             <FormAlert form="members" />
             <Loaded data=members ready=move |list| view! {
-                            <table class="table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t!(i18n, field_full_name)}</th>
-                                        <th scope="col">{t!(i18n, field_email)}</th>
-                                        <th scope="col">{t!(i18n, field_role)}</th>
-                                        <th scope="col"><span class="visually-hidden">{t!(i18n, sessions_actions)}</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter().map(|m| {
-                                        let role_id = format!("role-{}", m.member_id);
-                                        let current_role = m.role;
-                                        view! {
-                                            <tr>
-                                                <td>
-                                                    {m.full_name.clone()}
-                                                    {m.pending.then(|| view! { " " <span class="badge">{t!(i18n, members_pending)}</span> })}
-                                                </td>
-                                                <td>{m.email.clone()}</td>
-                                                <td>
-                                                    <form method="post" action="/account/members" class="inline-form">
-                                                        <input type="hidden" name="form" value="member_role" />
-                                                        <input type="hidden" name="member" value=m.member_id.clone() />
-                                                        <label class="visually-hidden" for=role_id.clone()>{t!(i18n, field_role)} " " {m.full_name.clone()}</label>
-                                                        <select id=role_id name="role">
-                                                            {MemberRole::ALL.into_iter().map(|role| view! {
-                                                                <option value=role.as_str() selected=role == current_role>
-                                                                    {move || member_role_label(i18n.get_locale(), role)}
-                                                                </option>
-                                                            }).collect_view()}
-                                                        </select>
-                                                        <button type="submit" class="button button--small button--quiet">{t!(i18n, members_save_role)}</button>
-                                                    </form>
-                                                </td>
-                                                <td>
-                                                    {(!m.is_me).then(|| view! {
-                                                        <form method="post" action="/account/members" class="inline-form">
-                                                            <input type="hidden" name="form" value="member_remove" />
-                                                            <input type="hidden" name="member" value=m.member_id.clone() />
-                                                            <button type="submit" class="button button--small button--danger">{t!(i18n, members_remove)}</button>
-                                                        </form>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        } />
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, field_full_name)}</th>
+                            <th scope="col">{t!(i18n, field_email)}</th>
+                            <th scope="col">{t!(i18n, field_role)}</th>
+                            <th scope="col"><span class="visually-hidden">{t!(i18n, sessions_actions)}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {list.into_iter().map(|m| {
+                            let role_id = format!("role-{}", m.member_id);
+                            let current_role = m.role;
+                            view! {
+                                <tr>
+                                    <td>
+                                        {m.full_name.clone()}
+                                        {m.pending.then(|| view! { " " <span class="badge">{t!(i18n, members_pending)}</span> })}
+                                    </td>
+                                    <td>{m.email.clone()}</td>
+                                    <td>
+                                        <form method="post" action="/account/members" class="inline-form">
+                                            <input type="hidden" name="form" value="member_role" />
+                                            <input type="hidden" name="member" value=m.member_id.clone() />
+                                            <label class="visually-hidden" for=role_id.clone()>{t!(i18n, field_role)} " " {m.full_name.clone()}</label>
+                                            <select id=role_id name="role">
+                                                {MemberRole::ALL.into_iter().map(|role| view! {
+                                                    <option value=role.as_str() selected=role == current_role>
+                                                        {move || member_role_label(i18n.get_locale(), role)}
+                                                    </option>
+                                                }).collect_view()}
+                                            </select>
+                                            <button type="submit" class="button button--small button--quiet">{t!(i18n, members_save_role)}</button>
+                                        </form>
+                                    </td>
+                                    <td>
+                                        {(!m.is_me).then(|| view! {
+                                            <form method="post" action="/account/members" class="inline-form">
+                                                <input type="hidden" name="form" value="member_remove" />
+                                                <input type="hidden" name="member" value=m.member_id.clone() />
+                                                <button type="submit" class="button button--small button--danger">{t!(i18n, members_remove)}</button>
+                                            </form>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            } />
         </section>
         <section class="panel">
             <h2>{t!(i18n, members_invite_title)}</h2>
@@ -730,47 +730,47 @@ pub fn StaffUsersPage() -> impl IntoView {
             <Notice />
             <FormAlert form="staff_users" />
             <Loaded data=users ready=move |list| view! {
-                            <table class="table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t!(i18n, field_full_name)}</th>
-                                        <th scope="col">{t!(i18n, field_email)}</th>
-                                        <th scope="col">{t!(i18n, field_role)}</th>
-                                        <th scope="col">{t!(i18n, staff_users_status)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter().map(|u| {
-                                        let role = u.role;
-                                        let status = if u.disabled { "disabled" } else if u.pending { "pending" } else { "active" };
-                                        view! {
-                                            <tr>
-                                                <td>{u.full_name.clone()}</td>
-                                                <td>{u.email.clone()}</td>
-                                                <td>{move || staff_role_label(i18n.get_locale(), role)}</td>
-                                                <td>
-                                                    <span class="badge">{move || match status {
-                                                        "disabled" => t_string!(i18n, staff_users_disabled),
-                                                        "pending" => t_string!(i18n, members_pending),
-                                                        _ => t_string!(i18n, staff_users_active),
-                                                    }}</span>
-                                                    {(!u.is_me).then(|| view! {
-                                                        <form method="post" action="/staff/users" class="inline-form">
-                                                            <input type="hidden" name="form" value="staff_status" />
-                                                            <input type="hidden" name="staff" value=u.staff_id.clone() />
-                                                            <input type="hidden" name="disabled" value=if u.disabled { "0" } else { "1" } />
-                                                            <button type="submit" class="button button--small button--quiet">
-                                                                {if u.disabled { t!(i18n, staff_users_enable).into_any() } else { t!(i18n, staff_users_disable).into_any() }}
-                                                            </button>
-                                                        </form>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        } />
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, field_full_name)}</th>
+                            <th scope="col">{t!(i18n, field_email)}</th>
+                            <th scope="col">{t!(i18n, field_role)}</th>
+                            <th scope="col">{t!(i18n, staff_users_status)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {list.into_iter().map(|u| {
+                            let role = u.role;
+                            let status = if u.disabled { "disabled" } else if u.pending { "pending" } else { "active" };
+                            view! {
+                                <tr>
+                                    <td>{u.full_name.clone()}</td>
+                                    <td>{u.email.clone()}</td>
+                                    <td>{move || staff_role_label(i18n.get_locale(), role)}</td>
+                                    <td>
+                                        <span class="badge">{move || match status {
+                                            "disabled" => t_string!(i18n, staff_users_disabled),
+                                            "pending" => t_string!(i18n, members_pending),
+                                            _ => t_string!(i18n, staff_users_active),
+                                        }}</span>
+                                        {(!u.is_me).then(|| view! {
+                                            <form method="post" action="/staff/users" class="inline-form">
+                                                <input type="hidden" name="form" value="staff_status" />
+                                                <input type="hidden" name="staff" value=u.staff_id.clone() />
+                                                <input type="hidden" name="disabled" value=if u.disabled { "0" } else { "1" } />
+                                                <button type="submit" class="button button--small button--quiet">
+                                                    {if u.disabled { t!(i18n, staff_users_enable).into_any() } else { t!(i18n, staff_users_disable).into_any() }}
+                                                </button>
+                                            </form>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            } />
         </section>
         <section class="panel">
             <h2>{t!(i18n, staff_users_create_title)}</h2>

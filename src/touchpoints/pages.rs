@@ -79,26 +79,26 @@ pub fn CxPage() -> impl IntoView {
                     return view! { <p>{t!(i18n, timeline_empty)}</p> }.into_any();
                 }
                 view! {
-                            <table class="table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t!(i18n, cx_col_customer)}</th>
-                                        <th scope="col">{t!(i18n, cx_col_steps)}</th>
-                                        <th scope="col">{t!(i18n, cx_col_friction)}</th>
-                                        <th scope="col">{t!(i18n, cx_col_last)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter().map(|c| view! {
-                                        <tr>
-                                            <td><a href=format!("/cx?customer={}", c.pseudonym)><code>{c.pseudonym.clone()}</code></a></td>
-                                            <td>{c.steps}</td>
-                                            <td>{c.friction}</td>
-                                            <td>{crate::ui::format::utc_minute(c.last_at)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                    <table class="table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, cx_col_customer)}</th>
+                                <th scope="col">{t!(i18n, cx_col_steps)}</th>
+                                <th scope="col">{t!(i18n, cx_col_friction)}</th>
+                                <th scope="col">{t!(i18n, cx_col_last)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list.into_iter().map(|c| view! {
+                                <tr>
+                                    <td><a href=format!("/cx?customer={}", c.pseudonym)><code>{c.pseudonym.clone()}</code></a></td>
+                                    <td>{c.steps}</td>
+                                    <td>{c.friction}</td>
+                                    <td>{crate::ui::format::utc_minute(c.last_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
                 }
                 .into_any()
             } />
