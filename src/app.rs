@@ -1,15 +1,17 @@
 //! The HTML shell and the route table.
+use crate::accounts::pages::AccountPage;
 use crate::auth::pages::{
-    provide_viewer, AccountPage, DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage,
+    provide_viewer, DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage,
     RegisterCompletePage, RegisterPage, ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage,
     StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage, StaffUsersPage,
 };
 use crate::i18n::I18nContextProvider;
+use crate::orders::pages::{OrderDetailPage, OrdersPage, ReorderPage, ReorderReviewPage};
 use crate::touchpoints::pages::{ActivityPage, CxPage};
 use crate::ui::form::provide_form_feedback;
 use crate::ui::layout::Layout;
 use crate::ui::link::provide_link_view;
-use crate::ui::pages::{ComplaintsPage, CorrectionsPage, HomePage, InvoicesPage, NotFound, OrdersPage};
+use crate::ui::pages::{ComplaintsPage, CorrectionsPage, HomePage, InvoicesPage, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -67,12 +69,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/register") view=RegisterPage />
                         <Route path=path!("/register/complete") view=RegisterCompletePage />
                         <Route path=path!("/email-change") view=EmailChangePage />
-                        <Route path=path!("/account") view=AccountPage />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
                         <Route path=path!("/account/members") view=MembersPage ssr=SsrMode::Async />
                         <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async />
                         <Route path=path!("/demo/mail") view=DemoMailPage ssr=SsrMode::Async />
-                        <Route path=path!("/orders") view=OrdersPage />
+                        <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
+                        <Route path=path!("/orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("/orders/:id/reorder") view=ReorderPage ssr=SsrMode::Async />
+                        <Route path=path!("/orders/:id/reorder/review") view=ReorderReviewPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices") view=InvoicesPage />
                         <Route path=path!("/corrections") view=CorrectionsPage />
                         <Route path=path!("/complaints") view=ComplaintsPage />

@@ -5,9 +5,11 @@
 //! modules are declared behind `#[cfg(feature = "ssr")]` here and nowhere else.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod orders;
 pub mod touchpoints;
 pub mod ui;
 

@@ -19,7 +19,6 @@ pub const STEPS: &[R] = &[
     R::post("/register/complete", J::Registration, S::Complete),
     R::from_email("/email-change", J::EmailChange),
     R::post("/email-change", J::EmailChange, S::Confirm),
-    R::page("/account", J::Account),
     R::page("/account/security", J::Sessions),
     R::server_fn("/api/my_sessions", J::Sessions, S::List),
     R::form("/account/security", "change_password", J::PasswordChange, S::Submit),

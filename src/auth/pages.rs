@@ -377,35 +377,6 @@ pub fn SignInRequired(
     }
 }
 
-#[component]
-pub fn AccountPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let Viewer::Member(member) = use_viewer() else {
-        return view! { <SignInRequired title=text!(i18n, gated_title_account) /> }.into_any();
-    };
-    let owner = member.role.manages_members();
-    let role = member.role;
-    view! {
-        <Title text=t_string!(i18n, gated_title_account) />
-        <section class="panel">
-            <Notice />
-            <p class="eyebrow">{t!(i18n, account_customer_number)} " " {member.customer_number.clone()}</p>
-            <h1 class="account-name">{member.account_name.clone()}</h1>
-            <p>
-                {t!(i18n, account_signed_in_as)} " " <strong>{member.full_name.clone()}</strong> " · "
-                {move || member_role_label(i18n.get_locale(), role)}
-            </p>
-            <ul class="link-list">
-                <li><a href="/account/security">{t!(i18n, security_title)}</a></li>
-                <li><a href="/account/activity">{t!(i18n, activity_title)}</a></li>
-                {owner.then(|| view! { <li><a href="/account/members">{t!(i18n, members_title)}</a></li> })}
-            </ul>
-            <SignOutButton />
-        </section>
-    }
-    .into_any()
-}
-
 /// The security page of whoever is signed in: staff have their own area.
 fn security_path() -> &'static str {
     if use_viewer().staff().is_some() {

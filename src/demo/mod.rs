@@ -418,6 +418,7 @@ fn make_order(
         lines.push((n as i64 + 1, *product, quantity, line_net, line_vat));
     }
     let order_number = format!("ZAM/{}/{}", placed_on.year(), &order_id[..8].to_ascii_uppercase());
+    let search_text = crate::orders::store::search_text(&order_number, lines.iter().map(|line| line.1.name));
     rows.orders.push(vec![
         Val::Text(order_id.clone()),
         Val::Text(account.id.clone()),
@@ -432,6 +433,7 @@ fn make_order(
         Val::Int(placed_at),
         Val::Int(placed_at),
         Val::Int(placed_at),
+        Val::Text(search_text),
     ]);
     for (line_no, product, quantity, line_net, line_vat) in &lines {
         rows.order_lines.push(vec![
@@ -638,6 +640,7 @@ async fn flush(
             "placed_at",
             "created_at",
             "updated_at",
+            "search_text",
         ],
         r.orders,
     )

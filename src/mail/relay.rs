@@ -101,6 +101,7 @@ fn journey_of(template: &str) -> Journey {
         "password_reset" => Journey::PasswordReset,
         "registration_verify" | "registration_existing" => Journey::Registration,
         "password_changed" => Journey::PasswordChange,
+        "reorder_requested" => Journey::Reorder,
         _ => Journey::EmailChange,
     }
 }

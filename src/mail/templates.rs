@@ -43,6 +43,13 @@ pub enum Template {
     EmailChanged {
         new_email: String,
     },
+    /// A member confirmed a reorder; staff will turn the request into an order.
+    ReorderRequested {
+        order_number: String,
+        /// The gross total, already formatted in the recipient's language.
+        total: String,
+        link: String,
+    },
 }
 
 impl Template {
@@ -56,6 +63,7 @@ impl Template {
             Template::PasswordChanged { .. } => "password_changed",
             Template::EmailChangeVerify { .. } => "email_change_verify",
             Template::EmailChanged { .. } => "email_changed",
+            Template::ReorderRequested { .. } => "reorder_requested",
         }
     }
 }
@@ -212,6 +220,15 @@ impl Template {
                     after: vec![],
                 }
             }
+            Template::ReorderRequested { order_number, total, link } => {
+                let values = [("number", order_number.as_str()), ("total", total.as_str())];
+                Parts {
+                    subject: fill(td_string!(locale, mail_reorder_subject), &values),
+                    paragraphs: vec![fill(td_string!(locale, mail_reorder_body), &values)],
+                    action: Some((t(td_string!(locale, mail_action_view_order)), link.clone())),
+                    after: vec![t(td_string!(locale, mail_reorder_next))],
+                }
+            }
         }
     }
 }
@@ -246,6 +263,11 @@ mod tests {
             Template::PasswordChanged { reset_link: link.clone() },
             Template::EmailChangeVerify { link: link.clone() },
             Template::EmailChanged { new_email: "new@example.com".into() },
+            Template::ReorderRequested {
+                order_number: "ZAM/2026/AB12CD34".into(),
+                total: "1 234,56 PLN".into(),
+                link: link.clone(),
+            },
         ]
     }
 

@@ -1,6 +1,7 @@
 //! Renders a page of the app from a handler, with data the handler already has: the feedback of a
 //! rejected form or the state of a one-time link. The data is shared with the browser, so
-//! hydration renders the same thing.
+//! hydration renders the same thing. The whole page is rendered before it is sent (as the app's
+//! data pages are), so two refusals of the same kind are the same bytes whatever the timing.
 use super::AppState;
 use crate::app::shell;
 use crate::ui::form::{FormFeedback, PostedForm};
@@ -21,7 +22,7 @@ pub async fn page(
 ) -> Response {
     let options = state.leptos_options.clone();
     let app_state = state.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
+    let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(app_state.clone());
             if let Some(feedback) = feedback.clone() {

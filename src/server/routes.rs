@@ -34,10 +34,8 @@ use tracing::Level;
 
 pub fn router(state: AppState, extra: Router<AppState>) -> Router {
     // Pages opened from one-time links are served by their handlers, which check the link first.
-    let routes: Vec<_> = generate_route_list(App)
-        .into_iter()
-        .filter(|route| !auth::handlers::LINK_PAGES.contains(&route.path()))
-        .collect();
+    let routes: Vec<_> =
+        app_routes().iter().filter(|route| !auth::handlers::LINK_PAGES.contains(&route.path())).cloned().collect();
     let options = state.leptos_options.clone();
     let config = state.config.clone();
     let context_state = state.clone();
@@ -60,6 +58,7 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
             move || shell(options.clone()),
         )
         .merge(auth::handlers::routes())
+        .merge(crate::orders::handlers::routes())
         .route("/api/beacon", axum::routing::post(crate::touchpoints::beacon::receive))
         .route("/account/activity/export", get(crate::touchpoints::export::download))
         .merge(extra)
@@ -102,6 +101,18 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
                 .layer(from_fn(auth::guard::require_sign_in_for_pages)),
         )
         .with_state(state)
+}
+
+/// The app's page routes, generated once per process.
+///
+/// Generating them runs the whole app with resource loading suppressed through a process-wide
+/// flag (leptos_server's `SuppressResourceLoad`, see leptos issue #4773): a resource first polled
+/// by a request rendering meanwhile, on any server of the process, would wait forever. One
+/// generation, before any server of the process can serve, closes that window (tests start many
+/// servers in one process).
+pub fn app_routes() -> &'static [leptos_axum::AxumRouteListing] {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
 }
 
 /// Request ids from the same generator as other ids: random, so they reveal no request counts.

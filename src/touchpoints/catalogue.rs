@@ -25,6 +25,7 @@ pub enum Journey {
     Account,
     Activity,
     Orders,
+    Reorder,
     Invoices,
     Corrections,
     Complaints,
@@ -51,10 +52,11 @@ pub const TRACKED_JOURNEYS: &[JourneyRule] = &[
     JourneyRule { journey: Journey::Invitation, settled_by: &[StepName::Accept] },
     JourneyRule { journey: Journey::EmailChange, settled_by: &[StepName::Request, StepName::Confirm] },
     JourneyRule { journey: Journey::PasswordChange, settled_by: &[StepName::Submit] },
+    JourneyRule { journey: Journey::Reorder, settled_by: &[StepName::Confirm] },
 ];
 
 impl Journey {
-    pub const ALL: [Journey; 20] = [
+    pub const ALL: [Journey; 21] = [
         Journey::Browse,
         Journey::SignIn,
         Journey::SignOut,
@@ -68,6 +70,7 @@ impl Journey {
         Journey::Account,
         Journey::Activity,
         Journey::Orders,
+        Journey::Reorder,
         Journey::Invoices,
         Journey::Corrections,
         Journey::Complaints,
@@ -92,6 +95,7 @@ impl Journey {
             Journey::Account => "account",
             Journey::Activity => "activity",
             Journey::Orders => "orders",
+            Journey::Reorder => "reorder",
             Journey::Invoices => "invoices",
             Journey::Corrections => "corrections",
             Journey::Complaints => "complaints",
@@ -141,10 +145,14 @@ pub enum StepName {
     ChangeStatus,
     Export,
     ChangeLanguage,
+    /// One item of a list was opened (an order, an invoice).
+    Detail,
+    /// What is about to be sent is shown for a last check.
+    Review,
 }
 
 impl StepName {
-    pub const ALL: [StepName; 18] = [
+    pub const ALL: [StepName; 20] = [
         StepName::View,
         StepName::Submit,
         StepName::List,
@@ -163,6 +171,8 @@ impl StepName {
         StepName::ChangeStatus,
         StepName::Export,
         StepName::ChangeLanguage,
+        StepName::Detail,
+        StepName::Review,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -185,6 +195,8 @@ impl StepName {
             StepName::ChangeStatus => "change_status",
             StepName::Export => "export",
             StepName::ChangeLanguage => "change_language",
+            StepName::Detail => "detail",
+            StepName::Review => "review",
         }
     }
 
@@ -195,7 +207,7 @@ impl StepName {
     /// Whether the step only shows something. Showing a page again is browsing; sending a form
     /// again is a retry (see the writer's signals).
     pub fn is_view(self) -> bool {
-        matches!(self, StepName::View | StepName::List | StepName::LinkOpened)
+        matches!(self, StepName::View | StepName::List | StepName::LinkOpened | StepName::Detail)
     }
 }
 
@@ -278,7 +290,6 @@ impl RouteStep {
 pub const SHELL_STEPS: &[RouteStep] = &[
     RouteStep::page("/", Journey::Browse),
     RouteStep::server_fn("/api/set_language", Journey::Browse, StepName::ChangeLanguage),
-    RouteStep::page("/orders", Journey::Orders),
     RouteStep::page("/invoices", Journey::Invoices),
     RouteStep::page("/corrections", Journey::Corrections),
     RouteStep::page("/complaints", Journey::Complaints),
@@ -286,7 +297,12 @@ pub const SHELL_STEPS: &[RouteStep] = &[
 
 /// Every feature's table.
 pub fn all_steps() -> impl Iterator<Item = &'static RouteStep> {
-    SHELL_STEPS.iter().chain(crate::auth::journeys::STEPS).chain(super::journeys::STEPS)
+    SHELL_STEPS
+        .iter()
+        .chain(crate::auth::journeys::STEPS)
+        .chain(super::journeys::STEPS)
+        .chain(crate::accounts::journeys::STEPS)
+        .chain(crate::orders::journeys::STEPS)
 }
 
 /// Paths that are not steps of a customer journey: infrastructure, static files, the beacon

@@ -22,6 +22,7 @@ pub fn journey_label(locale: Locale, journey: Journey) -> &'static str {
         Journey::Account => td_string!(locale, journey_account),
         Journey::Activity => td_string!(locale, journey_activity),
         Journey::Orders => td_string!(locale, journey_orders),
+        Journey::Reorder => td_string!(locale, journey_reorder),
         Journey::Invoices => td_string!(locale, journey_invoices),
         Journey::Corrections => td_string!(locale, journey_corrections),
         Journey::Complaints => td_string!(locale, journey_complaints),
@@ -52,6 +53,8 @@ pub fn step_label(locale: Locale, step: StepName) -> &'static str {
         StepName::ChangeStatus => td_string!(locale, step_change_status),
         StepName::Export => td_string!(locale, step_export),
         StepName::ChangeLanguage => td_string!(locale, step_change_language),
+        StepName::Detail => td_string!(locale, step_detail),
+        StepName::Review => td_string!(locale, step_review),
     }
 }
 

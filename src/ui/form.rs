@@ -70,6 +70,11 @@ pub fn field_error_text(locale: Locale, code: &str) -> &'static str {
         "email_taken" => td_string!(locale, field_error_email_taken),
         "email_same" => td_string!(locale, field_error_email_same),
         "customer_unknown" => td_string!(locale, field_error_customer_unknown),
+        "date_invalid" => td_string!(locale, field_error_date_invalid),
+        "date_before_start" => td_string!(locale, field_error_date_before_start),
+        "quantity_invalid" => td_string!(locale, field_error_quantity_invalid),
+        "quantity_negative" => td_string!(locale, field_error_quantity_negative),
+        "quantity_too_large" => td_string!(locale, field_error_quantity_too_large),
         _ => td_string!(locale, field_error_invalid),
     }
 }
@@ -85,6 +90,9 @@ pub fn alert_text(locale: Locale, code: &str) -> &'static str {
         "not_found" => td_string!(locale, err_not_found),
         "unavailable" => td_string!(locale, err_unavailable),
         "fix_fields" => td_string!(locale, alert_fix_fields),
+        "nothing_to_order" => td_string!(locale, alert_nothing_to_order),
+        "nothing_available" => td_string!(locale, alert_nothing_available),
+        "stale_form" => td_string!(locale, alert_stale_form),
         _ => td_string!(locale, err_internal),
     }
 }
@@ -107,6 +115,7 @@ pub fn notice_text(locale: Locale, code: &str) -> Option<&'static str> {
         "staff_created" => td_string!(locale, notice_staff_created),
         "staff_updated" => td_string!(locale, notice_staff_updated),
         "session_expired" => td_string!(locale, notice_session_expired),
+        "reorder_requested" => td_string!(locale, notice_reorder_requested),
         _ => return None,
     })
 }
@@ -129,11 +138,16 @@ pub fn Notice() -> impl IntoView {
 
 /// A form-level alert for `form`, when the server sent one.
 #[component]
-pub fn FormAlert(form: &'static str) -> impl IntoView {
+pub fn FormAlert(
+    form: &'static str,
+    /// An alert found without a form post (a GET form's query, a value computed on the server).
+    #[prop(default = None)]
+    code: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let feedback = use_form_feedback();
     let has_field_errors = feedback.form == form && !feedback.errors.is_empty();
-    let code = feedback.alert(form).or_else(|| has_field_errors.then(|| "fix_fields".to_string()));
+    let code = code.or_else(|| feedback.alert(form)).or_else(|| has_field_errors.then(|| "fix_fields".to_string()));
     code.map(|code| {
         view! {
             <div class="alert" role="alert" tabindex="-1">
@@ -147,21 +161,33 @@ pub fn FormAlert(form: &'static str) -> impl IntoView {
 #[component]
 pub fn Field(
     form: &'static str,
-    name: &'static str,
+    #[prop(into)] name: String,
     #[prop(into)] label: Signal<String>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = true)] required: bool,
+    /// A problem found without a form post (a GET form's query, a value computed on the server).
+    #[prop(default = None)]
+    problem: Option<String>,
+    /// Attributes for number inputs: (min, max).
+    #[prop(optional)]
+    range: Option<(i64, i64)>,
+    /// An id to tell several fields of one name apart (a row of a table).
+    #[prop(optional, into)]
+    id: Option<String>,
+    /// A label read by screen readers only (the table's header says it for sighted readers).
+    #[prop(optional)]
+    label_hidden: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let feedback = use_form_feedback();
-    let id = format!("{form}-{name}");
+    let id = id.unwrap_or_else(|| format!("{form}-{name}"));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let error = feedback.error(form, name);
-    let shown = if kind == "password" { None } else { feedback.value(form, name).or(value) };
+    let error = problem.or_else(|| feedback.error(form, &name));
+    let shown = if kind == "password" { None } else { feedback.value(form, &name).or(value) };
     let described_by = [hint.is_some().then(|| hint_id.clone()), error.is_some().then(|| error_id.clone())]
         .into_iter()
         .flatten()
@@ -170,7 +196,7 @@ pub fn Field(
     let invalid = error.is_some().then_some("true");
     view! {
         <div class="field" class:field--invalid=error.is_some()>
-            <label class="field__label" for=id.clone()>
+            <label class="field__label" class:visually-hidden=label_hidden for=id.clone()>
                 {move || label.get()}
             </label>
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{move || hint.get()}</p> })}
@@ -193,6 +219,9 @@ pub fn Field(
                 aria-invalid=invalid
                 aria-describedby=(!described_by.is_empty()).then_some(described_by)
                 spellcheck=(kind == "email" || kind == "password").then_some("false")
+                min=range.map(|(min, _)| min)
+                max=range.map(|(_, max)| max)
+                inputmode=range.map(|_| "numeric")
             />
         </div>
     }
@@ -207,12 +236,15 @@ pub fn SelectField(
     /// Value and translated label of each option.
     options: Vec<(&'static str, Signal<String>)>,
     #[prop(optional, into)] value: Option<String>,
+    /// A problem found without a form post (a GET form's query).
+    #[prop(default = None)]
+    problem: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let feedback = use_form_feedback();
     let id = format!("{form}-{name}");
     let error_id = format!("{id}-error");
-    let error = feedback.error(form, name);
+    let error = problem.or_else(|| feedback.error(form, name));
     let chosen = feedback.value(form, name).or(value).unwrap_or_default();
     view! {
         <div class="field" class:field--invalid=error.is_some()>

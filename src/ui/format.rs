@@ -9,6 +9,47 @@ pub fn utc_minute(epoch_ms: i64) -> String {
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", of_day / 3600, of_day % 3600 / 60)
 }
 
+/// `2026-11-24` from epoch milliseconds: the UTC calendar day.
+pub fn utc_date(epoch_ms: i64) -> String {
+    let (year, month, day) = civil_from_days(epoch_ms.div_euclid(86_400_000));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// An amount in minor units with its currency, grouped the way the reader's language groups
+/// numbers: `PLN 1,234.56` in English, `1 234,56 PLN` in Polish and Russian.
+pub fn money(locale: crate::i18n::Locale, minor: i64, currency: &str) -> String {
+    use crate::i18n::Locale;
+    let sign = if minor < 0 { "−" } else { "" };
+    let units = minor.unsigned_abs() / 100;
+    let cents = minor.unsigned_abs() % 100;
+    let (group, decimal) = match locale {
+        Locale::en => (",", "."),
+        // A no-break space keeps the groups of one number on one line.
+        _ => ("\u{a0}", ","),
+    };
+    let digits = units.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push_str(group);
+        }
+        grouped.push(digit);
+    }
+    match locale {
+        Locale::en => format!("{sign}{currency}\u{a0}{grouped}{decimal}{cents:02}"),
+        _ => format!("{sign}{grouped}{decimal}{cents:02}\u{a0}{currency}"),
+    }
+}
+
+/// A VAT rate from basis points: `23 %`, `5 %`, `8.5 %`.
+pub fn vat_rate(rate_bp: i64) -> String {
+    if rate_bp % 100 == 0 {
+        format!("{}\u{a0}%", rate_bp / 100)
+    } else {
+        format!("{}.{}\u{a0}%", rate_bp / 100, (rate_bp % 100).to_string().trim_end_matches('0'))
+    }
+}
+
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -30,5 +71,17 @@ mod tests {
         assert_eq!(super::utc_minute(0), "1970-01-01 00:00 UTC");
         assert_eq!(super::utc_minute(1_795_996_800_000 + 9 * 3_600_000 + 5 * 60_000), "2026-11-30 09:05 UTC");
         assert_eq!(super::utc_minute(951_782_400_000), "2000-02-29 00:00 UTC");
+        assert_eq!(super::utc_date(951_782_400_000 + 86_399_999), "2000-02-29");
+    }
+
+    #[test]
+    fn formats_money_per_language() {
+        use crate::i18n::Locale;
+        assert_eq!(super::money(Locale::en, 123_456_789, "PLN"), "PLN\u{a0}1,234,567.89");
+        assert_eq!(super::money(Locale::pl, 123_456_789, "PLN"), "1\u{a0}234\u{a0}567,89\u{a0}PLN");
+        assert_eq!(super::money(Locale::ru, 5, "EUR"), "0,05\u{a0}EUR");
+        assert_eq!(super::money(Locale::en, -100_000, "PLN"), "−PLN\u{a0}1,000.00");
+        assert_eq!(super::vat_rate(2300), "23\u{a0}%");
+        assert_eq!(super::vat_rate(850), "8.5\u{a0}%");
     }
 }

@@ -15,14 +15,17 @@ where
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
     let i18n = use_i18n();
+    let status = PageStatus::capture();
     view! {
         <Suspense fallback=|| ()>
             {move || {
                 let ready = ready.clone();
+                let status = status.clone();
                 Suspend::new(async move {
                     match data.await {
                         Ok(value) => ready(value).into_any(),
                         Err(error) => view! {
+                            {status.set(error.status_code())}
                             <p class="alert" role="alert">{move || error.message(i18n.get_locale())}</p>
                         }
                         .into_any(),
@@ -30,5 +33,33 @@ where
                 })
             }}
         </Suspense>
+    }
+}
+
+/// The HTTP status of the page being rendered on the server, settable once its data has loaded
+/// (pages that await their data before the first byte, `SsrMode::Async`). In the browser it does
+/// nothing: the page is already there.
+#[derive(Clone, Default)]
+pub struct PageStatus {
+    #[cfg(feature = "ssr")]
+    options: Option<leptos_axum::ResponseOptions>,
+}
+
+impl PageStatus {
+    /// Takes the response of the page being rendered; call it while the component is created.
+    pub fn capture() -> Self {
+        PageStatus {
+            #[cfg(feature = "ssr")]
+            options: use_context::<leptos_axum::ResponseOptions>(),
+        }
+    }
+
+    pub fn set(&self, code: u16) {
+        #[cfg(feature = "ssr")]
+        if let (Some(options), Ok(status)) = (&self.options, axum::http::StatusCode::from_u16(code)) {
+            options.set_status(status);
+        }
+        #[cfg(not(feature = "ssr"))]
+        let _ = code;
     }
 }

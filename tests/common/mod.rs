@@ -7,6 +7,7 @@
 pub mod smtp;
 
 use std::sync::Once;
+use std::time::Duration;
 use styk::config::{Backend, Config, DatabaseUrl};
 use styk::db::Db;
 use styk::server::{AppState, Server};
@@ -236,4 +237,21 @@ pub fn without_nonces(body: &str) -> String {
         return body.to_string();
     }
     body.replace(value, "NONCE")
+}
+
+/// Waits until the writer has written everything recorded so far.
+pub async fn settle(app: &TestApp) {
+    for _ in 0..200 {
+        let stats = app.state.touchpoints.stats();
+        if stats.queued == 0 && stats.written + stats.failed + stats.dropped >= stats.accepted {
+            // Responses record when their body has been sent; give the last ones a moment.
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            let again = app.state.touchpoints.stats();
+            if again.accepted == stats.accepted && again.queued == 0 {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the touchpoint writer did not catch up: {:?}", app.state.touchpoints.stats());
 }

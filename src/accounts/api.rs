@@ -1,0 +1,87 @@
+//! The account overview's data, scoped to the caller's account.
+use crate::error::AppError;
+use crate::orders::api::OrderRow;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Where the account stands today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub currency: String,
+    /// Unpaid amounts of open invoices (shown to roles that see invoices; zero otherwise).
+    pub balance_due_minor: i64,
+    pub overdue_minor: i64,
+    /// The oldest due date among open invoices, `YYYY-MM-DD`.
+    pub oldest_due_date: Option<String>,
+    pub open_invoices: i64,
+    pub overdue_invoices: i64,
+    pub sees_invoices: bool,
+    pub recent_orders: Vec<OrderRow>,
+    /// Reorders waiting for staff.
+    pub requested_orders: i64,
+    /// Corrections and complaints still open (their features count them once they exist).
+    pub open_corrections: i64,
+    pub open_complaints: i64,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::auth::sessions::db_error;
+    use crate::orders::api::server::member_scope;
+    use crate::server::app_state;
+
+    pub async fn account_overview() -> Result<AccountSummary, AppError> {
+        let (account_id, sees_invoices) = member_scope()?;
+        let state = app_state()?;
+        let db = &state.db;
+        let today = crate::ui::format::utc_date(crate::db::now_ms());
+        // SUM of a BIGINT is NUMERIC on PostgreSQL; the casts keep one integer type on both.
+        let (currency, due, overdue, oldest, open, overdue_count): (String, i64, i64, Option<String>, i64, i64) =
+            sqlx::query_as(
+                "SELECT a.currency,
+                        CAST(COALESCE(SUM(i.gross_minor - i.paid_minor), 0) AS BIGINT),
+                        CAST(COALESCE(SUM(CASE WHEN i.due_date < $2 THEN i.gross_minor - i.paid_minor ELSE 0 END), 0) AS BIGINT),
+                        MIN(i.due_date),
+                        COUNT(i.invoice_id),
+                        CAST(COALESCE(SUM(CASE WHEN i.due_date < $2 THEN 1 ELSE 0 END), 0) AS BIGINT)
+                 FROM customer_accounts a
+                 LEFT JOIN invoices i ON i.account_id = a.account_id AND i.status IN ('unpaid', 'partly_paid')
+                 WHERE a.account_id = $1
+                 GROUP BY a.currency",
+            )
+            .bind(&account_id)
+            .bind(&today)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(db_error)?
+            .ok_or(AppError::NotFound)?;
+        let recent_orders = crate::orders::store::recent(db, &account_id, 5).await?;
+        let (requested,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM orders WHERE account_id = $1 AND status = 'requested'")
+                .bind(&account_id)
+                .fetch_one(&db.pool)
+                .await
+                .map_err(db_error)?;
+        let shown = |amount: i64| if sees_invoices { amount } else { 0 };
+        Ok(AccountSummary {
+            currency,
+            balance_due_minor: shown(due),
+            overdue_minor: shown(overdue),
+            oldest_due_date: oldest.filter(|_| sees_invoices),
+            open_invoices: shown(open),
+            overdue_invoices: shown(overdue_count),
+            sees_invoices,
+            recent_orders,
+            requested_orders: requested,
+            open_corrections: 0,
+            open_complaints: 0,
+        })
+    }
+}
+
+/// The caller's account at a glance.
+#[server(prefix = "/api", endpoint = "account_overview")]
+pub async fn account_overview() -> Result<AccountSummary, AppError> {
+    server::account_overview().await
+}
