@@ -1,5 +1,5 @@
 //! The HTML shell and the route table.
-use crate::accounts::pages::AccountPage;
+use crate::accounts::pages::{AccountPage, AddressesPage, ProfilePage};
 use crate::auth::pages::{
     provide_viewer, DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage,
     RegisterCompletePage, RegisterPage, ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage,
@@ -70,6 +70,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/register/complete") view=RegisterCompletePage />
                         <Route path=path!("/email-change") view=EmailChangePage />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/profile") view=ProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/account/addresses") view=AddressesPage ssr=SsrMode::Async />
                         <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
                         <Route path=path!("/account/members") view=MembersPage ssr=SsrMode::Async />
                         <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async />

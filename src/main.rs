@@ -25,6 +25,9 @@ enum Command {
         accounts: usize,
         #[arg(long, default_value_t = 24)]
         orders_per_account: usize,
+        /// Orders of the first account (Ola's bakery), if it should have more than the others.
+        #[arg(long)]
+        first_account_orders: Option<usize>,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
         /// The generator's today (YYYY-MM-DD); dates in the data lie before it.
@@ -65,9 +68,10 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
-            Command::Demo { accounts, orders_per_account, seed, today } => {
+            Command::Demo { accounts, orders_per_account, first_account_orders, seed, today } => {
                 let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
-                load_demo(config, DemoOptions { accounts, orders_per_account, seed, today }).await
+                let options = DemoOptions { accounts, orders_per_account, first_account_orders, seed, today };
+                load_demo(config, options).await
             }
             Command::InviteAdmin { email, name, language } => invite_admin(config, &email, &name, &language).await,
         }

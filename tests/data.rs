@@ -9,7 +9,13 @@ use styk::db::Db;
 use styk::demo::{self, DemoOptions};
 
 fn small_demo() -> DemoOptions {
-    DemoOptions { accounts: 6, orders_per_account: 8, seed: 7, today: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap() }
+    DemoOptions {
+        accounts: 6,
+        orders_per_account: 8,
+        first_account_orders: None,
+        seed: 7,
+        today: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+    }
 }
 
 async fn count(db: &Db, table: &str) -> i64 {

@@ -14,6 +14,8 @@ const SAME_IN_EVERY_LANGUAGE: &[(&str, &str)] = &[
     ("pl", "orders_status"),
     ("pl", "orders_col_status"),
     ("pl", "order_col_vat"),
+    ("pl", "country_ee"),
+    ("pl", "country_at"),
     ("pl", "channel_api"),
     ("ru", "channel_api"),
     ("pl", "channel_email"),

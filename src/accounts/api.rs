@@ -85,3 +85,72 @@ mod server {
 pub async fn account_overview() -> Result<AccountSummary, AppError> {
     server::account_overview().await
 }
+
+/// The signed-in member's own details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub full_name: String,
+    pub email: String,
+    /// E.164, as stored.
+    pub phone: Option<String>,
+    pub language: String,
+    pub notify_orders: bool,
+    pub notify_invoices: bool,
+    pub notify_complaints: bool,
+}
+
+/// One of the account's addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAddress {
+    pub address_id: String,
+    /// `billing` or `delivery`.
+    pub kind: String,
+    pub recipient: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressBook {
+    pub addresses: Vec<SavedAddress>,
+    /// Owners and billing members change addresses; others read them.
+    pub can_manage: bool,
+}
+
+#[cfg(feature = "ssr")]
+mod profile_server {
+    use super::*;
+    use crate::accounts::store;
+    use crate::auth::sessions::current_principal;
+    use crate::server::app_state;
+
+    pub async fn my_profile() -> Result<ProfileView, AppError> {
+        let principal = current_principal().ok_or(AppError::Unauthorized)?;
+        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
+        store::profile(&app_state()?.db, &member.member_id).await
+    }
+
+    pub async fn account_addresses() -> Result<AddressBook, AppError> {
+        let principal = current_principal().ok_or(AppError::Unauthorized)?;
+        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
+        let account_id = principal.account_id.as_deref().ok_or(AppError::Forbidden)?;
+        let addresses = store::addresses(&app_state()?.db, account_id).await?;
+        Ok(AddressBook { addresses, can_manage: member.role.sees_invoices() })
+    }
+}
+
+/// The caller's own profile.
+#[server(prefix = "/api", endpoint = "my_profile")]
+pub async fn my_profile() -> Result<ProfileView, AppError> {
+    profile_server::my_profile().await
+}
+
+/// The addresses of the caller's account.
+#[server(prefix = "/api", endpoint = "account_addresses")]
+pub async fn account_addresses() -> Result<AddressBook, AppError> {
+    profile_server::account_addresses().await
+}

@@ -2,4 +2,15 @@
 //! `crate::touchpoints::catalogue`).
 use crate::touchpoints::catalogue::{Journey as J, RouteStep as R, StepName as S};
 
-pub const STEPS: &[R] = &[R::page("/account", J::Account), R::server_fn("/api/account_overview", J::Account, S::List)];
+pub const STEPS: &[R] = &[
+    R::page("/account", J::Account),
+    R::server_fn("/api/account_overview", J::Account, S::List),
+    R::page("/account/profile", J::Profile),
+    R::server_fn("/api/my_profile", J::Profile, S::List),
+    R::post("/account/profile", J::Profile, S::Submit),
+    R::page("/account/addresses", J::Addresses),
+    R::server_fn("/api/account_addresses", J::Addresses, S::List),
+    R::form("/account/addresses", "address_save", J::Addresses, S::Submit),
+    R::form("/account/addresses", "address_remove", J::Addresses, S::Remove),
+    R::form("/account/addresses", "address_default", J::Addresses, S::SetDefault),
+];

@@ -1,5 +1,11 @@
 //! The customer account: the overview a member lands on after signing in (where they stand, what
-//! needs their action).
+//! needs their action), the member's profile, and the account's addresses.
 pub mod api;
+pub mod domain;
 pub mod journeys;
 pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod handlers;
+#[cfg(feature = "ssr")]
+pub mod store;

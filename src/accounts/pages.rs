@@ -1,9 +1,12 @@
 //! The account overview: the landing page after sign-in.
-use super::api::{account_overview, AccountSummary};
+use super::api::{
+    account_addresses, account_overview, my_profile, AccountSummary, AddressBook, ProfileView, SavedAddress,
+};
+use super::domain::Country;
 use crate::auth::model::Viewer;
 use crate::auth::pages::{member_role_label, use_viewer, SignInRequired, SignOutButton};
 use crate::i18n::*;
-use crate::ui::form::Notice;
+use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date};
 use crate::ui::loaded::Loaded;
 use leptos::prelude::*;
@@ -34,6 +37,8 @@ pub fn AccountPage() -> impl IntoView {
         <section class="panel">
             <h2>{t!(i18n, account_settings)}</h2>
             <ul class="link-list">
+                <li><a href="/account/profile">{t!(i18n, profile_title)}</a></li>
+                <li><a href="/account/addresses">{t!(i18n, addresses_title)}</a></li>
                 <li><a href="/account/security">{t!(i18n, security_title)}</a></li>
                 <li><a href="/account/activity">{t!(i18n, activity_title)}</a></li>
                 {owner.then(|| view! { <li><a href="/account/members">{t!(i18n, members_title)}</a></li> })}
@@ -126,6 +131,253 @@ fn Overview(overview: AccountSummary) -> impl IntoView {
                 }.into_any()
             }}
             <a class="button button--quiet" href="/orders">{t!(i18n, account_all_orders)}</a>
+        </section>
+    }
+}
+
+// --- Profile -------------------------------------------------------------------------------------
+
+macro_rules! text {
+    ($i18n:ident, $key:ident) => {
+        Signal::derive(move || t_string!($i18n, $key).to_string())
+    };
+}
+
+pub fn country_name(locale: Locale, country: Country) -> &'static str {
+    match country {
+        Country::PL => td_string!(locale, country_pl),
+        Country::DE => td_string!(locale, country_de),
+        Country::CZ => td_string!(locale, country_cz),
+        Country::SK => td_string!(locale, country_sk),
+        Country::LT => td_string!(locale, country_lt),
+        Country::LV => td_string!(locale, country_lv),
+        Country::EE => td_string!(locale, country_ee),
+        Country::UA => td_string!(locale, country_ua),
+        Country::AT => td_string!(locale, country_at),
+        Country::NL => td_string!(locale, country_nl),
+        Country::BE => td_string!(locale, country_be),
+        Country::LU => td_string!(locale, country_lu),
+        Country::FR => td_string!(locale, country_fr),
+        Country::IT => td_string!(locale, country_it),
+        Country::ES => td_string!(locale, country_es),
+        Country::PT => td_string!(locale, country_pt),
+        Country::IE => td_string!(locale, country_ie),
+        Country::GB => td_string!(locale, country_gb),
+        Country::DK => td_string!(locale, country_dk),
+        Country::SE => td_string!(locale, country_se),
+        Country::FI => td_string!(locale, country_fi),
+        Country::HU => td_string!(locale, country_hu),
+        Country::RO => td_string!(locale, country_ro),
+    }
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let title = text!(i18n, profile_title);
+    if use_viewer().member().is_none() {
+        return view! { <SignInRequired title /> }.into_any();
+    }
+    let profile = Resource::new(|| (), |_| my_profile());
+    view! {
+        <Title text=title.get_untracked() />
+        <section class="panel panel--narrow">
+            <h1>{t!(i18n, profile_title)}</h1>
+            <Notice />
+            <Loaded data=profile ready=|profile| view! { <ProfileForm profile /> } />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProfileForm(profile: ProfileView) -> impl IntoView {
+    let i18n = use_i18n();
+    let feedback = use_form_feedback();
+    let posted = feedback.form == "profile";
+    let checked = move |name: &str, current: bool| {
+        if posted {
+            feedback.value("profile", name).is_some_and(|v| v == "1")
+        } else {
+            current
+        }
+    };
+    let languages = vec![
+        ("en", Signal::derive(|| "English".to_string())),
+        ("pl", Signal::derive(|| "Polski".to_string())),
+        ("ru", Signal::derive(|| "Русский".to_string())),
+    ];
+    let notifications = [
+        ("notify_orders", checked("notify_orders", profile.notify_orders), text!(i18n, profile_notify_orders)),
+        ("notify_invoices", checked("notify_invoices", profile.notify_invoices), text!(i18n, profile_notify_invoices)),
+        (
+            "notify_complaints",
+            checked("notify_complaints", profile.notify_complaints),
+            text!(i18n, profile_notify_complaints),
+        ),
+    ];
+    view! {
+        <FormAlert form="profile" />
+        <form class="form" method="post" action="/account/profile" novalidate>
+            <Field form="profile" name="full_name" autocomplete="name" label=text!(i18n, field_full_name) value=profile.full_name.clone() />
+            <p class="field">
+                <span class="field__label">{t!(i18n, field_email)}</span>
+                <span>{profile.email.clone()} " · " <a href="/account/security">{t!(i18n, profile_change_email)}</a></span>
+            </p>
+            <Field form="profile" name="phone" kind="tel" autocomplete="tel" required=false label=text!(i18n, field_phone)
+                hint=text!(i18n, field_phone_hint) value=profile.phone.clone().unwrap_or_default() />
+            <SelectField form="profile" name="language" label=text!(i18n, profile_language) options=languages value=profile.language.clone() />
+            <fieldset class="fieldset">
+                <legend>{t!(i18n, profile_notifications)}</legend>
+                {notifications.into_iter().map(|(name, on, label)| {
+                    let id = format!("profile-{name}");
+                    view! {
+                        <div class="checkbox">
+                            <input type="checkbox" id=id.clone() name=name value="1" checked=on />
+                            <label for=id>{move || label.get()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+                <p class="field__hint">{t!(i18n, profile_notifications_hint)}</p>
+            </fieldset>
+            <button type="submit" class="button">{t!(i18n, profile_save)}</button>
+        </form>
+    }
+}
+
+// --- Addresses -----------------------------------------------------------------------------------
+
+#[component]
+pub fn AddressesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let title = text!(i18n, addresses_title);
+    if use_viewer().member().is_none() {
+        return view! { <SignInRequired title /> }.into_any();
+    }
+    let book = Resource::new(|| (), |_| account_addresses());
+    let query = leptos_router::hooks::use_query_map();
+    let editing = move || query.read_untracked().get("edit");
+    view! {
+        <Title text=title.get_untracked() />
+        <section class="panel">
+            <h1>{t!(i18n, addresses_title)}</h1>
+            <Notice />
+            <FormAlert form="address_remove" />
+            <FormAlert form="address_default" />
+            <Loaded data=book ready=move |book| view! { <AddressBookView book editing=editing() /> } />
+        </section>
+    }
+    .into_any()
+}
+
+fn kind_label(locale: Locale, kind: &str) -> &'static str {
+    if kind == "billing" {
+        td_string!(locale, address_kind_billing)
+    } else {
+        td_string!(locale, address_kind_delivery)
+    }
+}
+
+#[component]
+fn AddressBookView(book: AddressBook, editing: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let can_manage = book.can_manage;
+    let edited = editing.and_then(|id| book.addresses.iter().find(|a| a.address_id == id).cloned());
+    view! {
+        {if book.addresses.is_empty() {
+            view! { <p class="empty">{t!(i18n, addresses_none)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="address-list">
+                    {book.addresses.into_iter().map(|address| {
+                        let kind = address.kind.clone();
+                        let country = Country::parse(&address.country);
+                        let id = address.address_id.clone();
+                        view! {
+                            <li class="card">
+                                <p class="eyebrow">
+                                    {move || kind_label(i18n.get_locale(), &kind)}
+                                    {address.is_default.then(|| view! { " " <span class="badge">{t!(i18n, address_default)}</span> })}
+                                </p>
+                                <address>
+                                    {address.recipient.clone()} <br />
+                                    {address.line1.clone()} <br />
+                                    {address.line2.clone().map(|line| view! { {line} <br /> })}
+                                    {address.postal_code.clone()} " " {address.city.clone()} <br />
+                                    {move || country.map(|c| country_name(i18n.get_locale(), c)).unwrap_or_default()}
+                                </address>
+                                {can_manage.then(|| view! {
+                                    <div class="actions">
+                                        <a class="button button--small button--quiet" href=format!("/account/addresses?edit={id}#address-form")>
+                                            {t!(i18n, address_edit)}
+                                        </a>
+                                        {(!address.is_default).then(|| view! {
+                                            <form method="post" action="/account/addresses" class="inline-form">
+                                                <input type="hidden" name="form" value="address_default" />
+                                                <input type="hidden" name="address" value=id.clone() />
+                                                <button type="submit" class="button button--small button--quiet">{t!(i18n, address_make_default)}</button>
+                                            </form>
+                                        })}
+                                        <form method="post" action="/account/addresses" class="inline-form">
+                                            <input type="hidden" name="form" value="address_remove" />
+                                            <input type="hidden" name="address" value=id.clone() />
+                                            <button type="submit" class="button button--small button--quiet">{t!(i18n, address_remove)}</button>
+                                        </form>
+                                    </div>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {if can_manage {
+            view! { <AddressForm edited /> }.into_any()
+        } else {
+            view! { <p class="muted">{t!(i18n, addresses_read_only)}</p> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn AddressForm(edited: Option<SavedAddress>) -> impl IntoView {
+    let i18n = use_i18n();
+    let feedback = use_form_feedback();
+    let address_id = feedback
+        .value("address_save", "address")
+        .or_else(|| edited.as_ref().map(|a| a.address_id.clone()))
+        .unwrap_or_default();
+    let changing = !address_id.is_empty();
+    let value = |pick: fn(&SavedAddress) -> String| edited.as_ref().map(pick).unwrap_or_default();
+    let kinds = vec![("delivery", text!(i18n, address_kind_delivery)), ("billing", text!(i18n, address_kind_billing))];
+    let countries = Country::ALL
+        .into_iter()
+        .map(|c| (c.code(), Signal::derive(move || country_name(i18n.get_locale(), c).to_string())))
+        .collect::<Vec<_>>();
+    view! {
+        <section class="panel" id="address-form" aria-labelledby="address-form-title">
+            <h2 id="address-form-title">
+                {move || if changing { t_string!(i18n, address_change_title) } else { t_string!(i18n, address_add_title) }}
+            </h2>
+            <FormAlert form="address_save" />
+            <form class="form" method="post" action="/account/addresses" novalidate>
+                <input type="hidden" name="form" value="address_save" />
+                <input type="hidden" name="address" value=address_id />
+                <SelectField form="address_save" name="kind" label=text!(i18n, address_kind) options=kinds
+                    value=edited.as_ref().map(|a| a.kind.clone()).unwrap_or_else(|| "delivery".into()) />
+                <Field form="address_save" name="recipient" autocomplete="organization" label=text!(i18n, address_recipient) value=value(|a| a.recipient.clone()) />
+                <Field form="address_save" name="line1" autocomplete="address-line1" label=text!(i18n, address_line1) value=value(|a| a.line1.clone()) />
+                <Field form="address_save" name="line2" autocomplete="address-line2" required=false label=text!(i18n, address_line2) value=value(|a| a.line2.clone().unwrap_or_default()) />
+                <Field form="address_save" name="postal_code" autocomplete="postal-code" label=text!(i18n, address_postal_code)
+                    hint=text!(i18n, address_postal_code_hint) value=value(|a| a.postal_code.clone()) />
+                <Field form="address_save" name="city" autocomplete="address-level2" label=text!(i18n, address_city) value=value(|a| a.city.clone()) />
+                <SelectField form="address_save" name="country" label=text!(i18n, address_country) options=countries
+                    value=edited.as_ref().map(|a| a.country.clone()).unwrap_or_else(|| "PL".into()) />
+                <div class="form__actions">
+                    <button type="submit" class="button">{t!(i18n, address_save)}</button>
+                    {changing.then(|| view! { <a class="button button--quiet" href="/account/addresses">{t!(i18n, address_cancel)}</a> })}
+                </div>
+            </form>
         </section>
     }
 }

@@ -30,6 +30,7 @@ macro_rules! or_answer {
         }
     };
 }
+pub(crate) use or_answer;
 
 /// Every identity form endpoint. Pages with one-time links get their GET here too: the handler
 /// checks the link before the page renders, so an expired link answers 410 with a way forward.
@@ -60,7 +61,7 @@ struct WhichForm {
 }
 
 /// Reads which form of a page was posted, keeping the body for the form's own handler.
-async fn which_form(state: &AppState, request: Request) -> Result<(String, Request), Response> {
+pub(crate) async fn which_form(state: &AppState, request: Request) -> Result<(String, Request), Response> {
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
         Ok(bytes) => bytes,
@@ -107,7 +108,7 @@ async fn staff_users_forms(State(state): State<AppState>, request: Request) -> R
 }
 
 /// Tells the journal which of the page's forms this is (it decides the journey step).
-fn note_form(request: &Request, which: &str) {
+pub(crate) fn note_form(request: &Request, which: &str) {
     if let Some(note) = request.extensions().get::<StepNote>() {
         note.form(which);
     }
@@ -116,7 +117,7 @@ fn note_form(request: &Request, which: &str) {
 /// Paths whose GET is served here rather than by the app's route list.
 pub const LINK_PAGES: [&str; 4] = ["/reset-password", "/invitation", "/register/complete", "/email-change"];
 
-async fn read_form<T: DeserializeOwned>(state: &AppState, request: Request) -> Result<(Parts, T), Response> {
+pub(crate) async fn read_form<T: DeserializeOwned>(state: &AppState, request: Request) -> Result<(Parts, T), Response> {
     let (parts, body) = request.into_parts();
     let copy = Request::from_parts(parts.clone(), body);
     match Form::<T>::from_request(copy, state).await {
@@ -128,7 +129,7 @@ async fn read_form<T: DeserializeOwned>(state: &AppState, request: Request) -> R
     }
 }
 
-fn principal(parts: &Parts) -> Option<Principal> {
+pub(crate) fn principal(parts: &Parts) -> Option<Principal> {
     parts.extensions.get::<Principal>().cloned()
 }
 
@@ -141,7 +142,7 @@ fn session(parts: &Parts) -> Result<Session, AppError> {
 
 /// Turns a rejection into the page the form was posted from, rendered again with the problems.
 /// (Every form posts to its page's own address; sign-out, which has no page, renders the start.)
-async fn reject(
+pub(crate) async fn reject(
     state: &AppState,
     mut parts: Parts,
     form: &str,

@@ -23,6 +23,8 @@ pub enum Journey {
     Sessions,
     Members,
     Account,
+    Profile,
+    Addresses,
     Activity,
     Orders,
     Reorder,
@@ -56,7 +58,7 @@ pub const TRACKED_JOURNEYS: &[JourneyRule] = &[
 ];
 
 impl Journey {
-    pub const ALL: [Journey; 21] = [
+    pub const ALL: [Journey; 23] = [
         Journey::Browse,
         Journey::SignIn,
         Journey::SignOut,
@@ -68,6 +70,8 @@ impl Journey {
         Journey::Sessions,
         Journey::Members,
         Journey::Account,
+        Journey::Profile,
+        Journey::Addresses,
         Journey::Activity,
         Journey::Orders,
         Journey::Reorder,
@@ -93,6 +97,8 @@ impl Journey {
             Journey::Sessions => "sessions",
             Journey::Members => "members",
             Journey::Account => "account",
+            Journey::Profile => "profile",
+            Journey::Addresses => "addresses",
             Journey::Activity => "activity",
             Journey::Orders => "orders",
             Journey::Reorder => "reorder",
@@ -149,10 +155,11 @@ pub enum StepName {
     Detail,
     /// What is about to be sent is shown for a last check.
     Review,
+    SetDefault,
 }
 
 impl StepName {
-    pub const ALL: [StepName; 20] = [
+    pub const ALL: [StepName; 21] = [
         StepName::View,
         StepName::Submit,
         StepName::List,
@@ -173,6 +180,7 @@ impl StepName {
         StepName::ChangeLanguage,
         StepName::Detail,
         StepName::Review,
+        StepName::SetDefault,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -197,6 +205,7 @@ impl StepName {
             StepName::ChangeLanguage => "change_language",
             StepName::Detail => "detail",
             StepName::Review => "review",
+            StepName::SetDefault => "set_default",
         }
     }
 

@@ -20,6 +20,8 @@ pub fn journey_label(locale: Locale, journey: Journey) -> &'static str {
         Journey::Sessions => td_string!(locale, journey_sessions),
         Journey::Members => td_string!(locale, journey_members),
         Journey::Account => td_string!(locale, journey_account),
+        Journey::Profile => td_string!(locale, journey_profile),
+        Journey::Addresses => td_string!(locale, journey_addresses),
         Journey::Activity => td_string!(locale, journey_activity),
         Journey::Orders => td_string!(locale, journey_orders),
         Journey::Reorder => td_string!(locale, journey_reorder),
@@ -55,6 +57,7 @@ pub fn step_label(locale: Locale, step: StepName) -> &'static str {
         StepName::ChangeLanguage => td_string!(locale, step_change_language),
         StepName::Detail => td_string!(locale, step_detail),
         StepName::Review => td_string!(locale, step_review),
+        StepName::SetDefault => td_string!(locale, step_set_default),
     }
 }
 

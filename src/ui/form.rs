@@ -73,6 +73,8 @@ pub fn field_error_text(locale: Locale, code: &str) -> &'static str {
         "date_invalid" => td_string!(locale, field_error_date_invalid),
         "date_before_start" => td_string!(locale, field_error_date_before_start),
         "quantity_invalid" => td_string!(locale, field_error_quantity_invalid),
+        "phone_invalid" => td_string!(locale, field_error_phone_invalid),
+        "postal_code_invalid" => td_string!(locale, field_error_postal_code_invalid),
         "quantity_negative" => td_string!(locale, field_error_quantity_negative),
         "quantity_too_large" => td_string!(locale, field_error_quantity_too_large),
         _ => td_string!(locale, field_error_invalid),
@@ -116,6 +118,10 @@ pub fn notice_text(locale: Locale, code: &str) -> Option<&'static str> {
         "staff_updated" => td_string!(locale, notice_staff_updated),
         "session_expired" => td_string!(locale, notice_session_expired),
         "reorder_requested" => td_string!(locale, notice_reorder_requested),
+        "profile_saved" => td_string!(locale, notice_profile_saved),
+        "address_saved" => td_string!(locale, notice_address_saved),
+        "address_removed" => td_string!(locale, notice_address_removed),
+        "address_default_set" => td_string!(locale, notice_address_default_set),
         _ => return None,
     })
 }
