@@ -1,5 +1,5 @@
 //! The HTML shell and the route table.
-use crate::accounts::pages::{AccountPage, AddressesPage, ProfilePage};
+use crate::accounts::pages::{AccountPage, AddressesPage, ProfilePage, StatementPage};
 use crate::auth::pages::{
     provide_viewer, DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage,
     RegisterCompletePage, RegisterPage, ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage,
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/profile") view=ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/account/addresses") view=AddressesPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/statement") view=StatementPage ssr=SsrMode::Async />
                         <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
                         <Route path=path!("/account/members") view=MembersPage ssr=SsrMode::Async />
                         <Route path=path!("/account/activity") view=ActivityPage ssr=SsrMode::Async />

@@ -218,4 +218,107 @@ on_both_backends! {
         assert_eq!(addresses_of(&app, ANNA).await, anna_before);
         app.stop().await;
     };
+
+    the_statement_adds_up_and_downloads_as_csv_and_a_pdf_a_reader_opens => |backend| async move {
+        let app = demo_app(backend).await;
+        let ola = signed_in(&app, OLA).await;
+        let (status, html) = page(&app, &ola, "/account/statement?from=2025-01-01&to=2025-12-31").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Balance brought forward") && html.contains("Balance at the end"));
+
+        // The CSV: opening balance plus every line equals the closing balance, line by line.
+        let response = ola.get(app.url("/account/statement.csv?from=2025-01-01&to=2025-12-31")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let disposition = response.headers()["content-disposition"].to_str().unwrap().to_string();
+        assert!(disposition.starts_with("attachment; filename=\"statement-") && disposition.ends_with("-2025-01-01-2025-12-31.csv\""), "{disposition}");
+        let csv = response.text().await.unwrap();
+        let cents = |text: &str| -> i64 {
+            if text.is_empty() { return 0; }
+            let (units, fraction) = text.split_once('.').unwrap();
+            let negative = units.starts_with('-');
+            let value = units.trim_start_matches('-').parse::<i64>().unwrap() * 100 + fraction.parse::<i64>().unwrap();
+            if negative { -value } else { value }
+        };
+        let rows: Vec<Vec<String>> = csv.lines().skip(1).map(|l| l.split(',').map(str::to_string).collect()).collect();
+        assert!(rows.len() > 2, "{csv}");
+        let mut balance = cents(&rows[0][5]);
+        for row in &rows[1..rows.len() - 1] {
+            balance += cents(&row[3]) - cents(&row[4]);
+            assert_eq!(balance, cents(&row[5]), "{row:?}");
+        }
+        assert_eq!(balance, cents(&rows.last().unwrap()[5]));
+        // It matches the database, and holds only this account's invoices.
+        let (expected,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(i.gross_minor), 0) AS BIGINT) FROM invoices i JOIN members m ON m.account_id = i.account_id
+             WHERE m.email = $1 AND i.issue_date <= '2025-12-31' AND i.status <> 'cancelled'",
+        )
+        .bind(OLA)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let (paid,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(p.amount_minor), 0) AS BIGINT) FROM payments p JOIN members m ON m.account_id = p.account_id
+             WHERE m.email = $1 AND p.paid_on <= '2025-12-31'",
+        )
+        .bind(OLA)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(balance, expected - paid);
+        let anna_invoices: Vec<(String,)> = sqlx::query_as(
+            "SELECT i.invoice_number FROM invoices i JOIN members m ON m.account_id = i.account_id WHERE m.email = $1",
+        )
+        .bind(ANNA)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        for (number,) in &anna_invoices {
+            assert!(!csv.contains(number.as_str()), "{number} is Anna's");
+        }
+
+        // The PDF: a real PDF, whose text a reader extracts with the Polish letters intact.
+        let response = ola
+            .get(app.url("/account/statement.pdf?from=2025-01-01&to=2025-12-31"))
+            .header("Accept-Language", "pl")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let pdf = response.bytes().await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("statement.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let text = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext runs");
+        assert!(text.status.success());
+        let text = String::from_utf8(text.stdout).unwrap();
+        assert!(text.contains("Wyciąg z konta") && text.contains("Piekarnia Ola Nowak sp. z o.o."), "{text}");
+        assert!(text.contains("Saldo końcowe"), "{text}");
+        let first_invoice = rows.iter().find(|r| !r[1].is_empty()).map(|r| r[1].clone()).unwrap();
+        assert!(text.contains(&first_invoice), "{first_invoice} in {text}");
+        let fonts = std::process::Command::new("pdffonts").arg(&path).output().expect("pdffonts runs");
+        let fonts = String::from_utf8(fonts.stdout).unwrap();
+        assert!(fonts.contains("DejaVuSans") && fonts.lines().skip(2).all(|l| l.contains(" yes ")), "fonts embedded: {fonts}");
+
+        // Bad periods: beside the field, 422; the files refuse them too.
+        let (status, html) = page(&app, &ola, "/account/statement?from=2024-01-01&to=2025-12-31").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("A statement covers at most a year"));
+        let (status, html) = page(&app, &ola, "/account/statement?from=2025-02-30").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("value=\"2025-02-30\""));
+        assert_eq!(ola.get(app.url("/account/statement.csv?from=nope")).send().await.unwrap().status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Members without the billing role get neither the page's figures nor the files.
+        let jedrzej = signed_in(&app, JEDRZEJ).await;
+        let (status, html) = page(&app, &jedrzej, "/account/statement").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!html.contains("Balance brought forward"));
+        assert_eq!(jedrzej.get(app.url("/account/statement.pdf")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        assert_eq!(jedrzej.get(app.url("/account/statement.csv")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+        // Signed out: to sign-in.
+        let anonymous = TestApp::new_client();
+        assert_eq!(anonymous.get(app.url("/account/statement.pdf")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+        app.stop().await;
+    };
 }

@@ -154,3 +154,72 @@ pub async fn my_profile() -> Result<ProfileView, AppError> {
 pub async fn account_addresses() -> Result<AddressBook, AppError> {
     profile_server::account_addresses().await
 }
+
+/// What a statement line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Invoice,
+    Payment,
+}
+
+/// One line of a statement: a document that changed the balance, and the balance after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementEntry {
+    pub date: String,
+    pub kind: EntryKind,
+    /// The invoice number, or the payment's reference.
+    pub document: String,
+    /// For a payment, the invoice it paid.
+    pub for_invoice: Option<String>,
+    /// What the customer owes more (an invoice).
+    pub debit_minor: i64,
+    /// What the customer owes less (a payment).
+    pub credit_minor: i64,
+    pub balance_minor: i64,
+}
+
+/// The period a statement covers, as typed (`YYYY-MM-DD`; empty for the default).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StatementParams {
+    pub from: String,
+    pub to: String,
+}
+
+/// The account's statement over a period: balance brought forward, every invoice and payment in
+/// the period with the running balance, and the balance at the end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementView {
+    pub from: String,
+    pub to: String,
+    pub currency: String,
+    pub opening_minor: i64,
+    pub closing_minor: i64,
+    pub entries: Vec<StatementEntry>,
+    /// (field, reason code) for each refused date; the statement is then empty.
+    pub problems: Vec<(String, String)>,
+}
+
+#[cfg(feature = "ssr")]
+mod statement_server {
+    use super::*;
+    use crate::auth::sessions::current_principal;
+    use crate::server::app_state;
+
+    pub async fn account_statement(params: StatementParams) -> Result<StatementView, AppError> {
+        let principal = current_principal().ok_or(AppError::Unauthorized)?;
+        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
+        if !member.role.sees_invoices() {
+            return Err(AppError::Forbidden);
+        }
+        let account_id = principal.account_id.as_deref().ok_or(AppError::Forbidden)?;
+        crate::accounts::store::statement(&app_state()?.db, account_id, &params).await
+    }
+}
+
+/// The caller's statement of account (owners and billing members).
+#[server(prefix = "/api", endpoint = "account_statement")]
+pub async fn account_statement(#[server(default)] params: StatementParams) -> Result<StatementView, AppError> {
+    statement_server::account_statement(params).await
+}

@@ -13,4 +13,8 @@ pub const STEPS: &[R] = &[
     R::form("/account/addresses", "address_save", J::Addresses, S::Submit),
     R::form("/account/addresses", "address_remove", J::Addresses, S::Remove),
     R::form("/account/addresses", "address_default", J::Addresses, S::SetDefault),
+    R::page("/account/statement", J::Statement),
+    R::server_fn("/api/account_statement", J::Statement, S::List),
+    R::get("/account/statement.csv", J::Statement, S::Export),
+    R::get("/account/statement.pdf", J::Statement, S::Export),
 ];

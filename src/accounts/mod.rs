@@ -8,4 +8,6 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod handlers;
 #[cfg(feature = "ssr")]
+pub mod statement;
+#[cfg(feature = "ssr")]
 pub mod store;

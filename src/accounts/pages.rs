@@ -1,14 +1,16 @@
-//! The account overview: the landing page after sign-in.
+//! The account's pages: the overview (the landing page after sign-in), the profile, the address
+//! book and the statement of account.
 use super::api::{
-    account_addresses, account_overview, my_profile, AccountSummary, AddressBook, ProfileView, SavedAddress,
+    account_addresses, account_overview, account_statement, my_profile, AccountSummary, AddressBook, EntryKind,
+    ProfileView, SavedAddress, StatementParams, StatementView,
 };
 use super::domain::Country;
 use crate::auth::model::Viewer;
 use crate::auth::pages::{member_role_label, use_viewer, SignInRequired, SignOutButton};
 use crate::i18n::*;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
-use crate::ui::format::{money, utc_date};
-use crate::ui::loaded::Loaded;
+use crate::ui::format::{amount, money, utc_date};
+use crate::ui::loaded::{Loaded, PageStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -98,7 +100,10 @@ fn Overview(overview: AccountSummary) -> impl IntoView {
                         <dt>{t!(i18n, account_oldest_due)}</dt>
                         <dd>{overview.oldest_due_date.clone().unwrap_or_else(|| "—".into())}</dd>
                     </dl>
-                    <a href="/invoices">{t!(i18n, account_open_invoices)} " (" {overview.open_invoices} ")"</a>
+                    <ul class="link-list">
+                        <li><a href="/invoices">{t!(i18n, account_open_invoices)} " (" {overview.open_invoices} ")"</a></li>
+                        <li><a href="/account/statement">{t!(i18n, statement_title)}</a></li>
+                    </ul>
                 </article>
             })}
             <article class="card">
@@ -379,5 +384,133 @@ fn AddressForm(edited: Option<SavedAddress>) -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+// --- Statement of account ------------------------------------------------------------------------
+
+#[component]
+pub fn StatementPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let title = text!(i18n, statement_title);
+    let Viewer::Member(member) = use_viewer() else {
+        return view! { <SignInRequired title /> }.into_any();
+    };
+    let status = PageStatus::capture();
+    if !member.role.sees_invoices() {
+        status.set(403);
+        return view! {
+            <Title text=title.get_untracked() />
+            <section class="panel panel--narrow">
+                <h1>{t!(i18n, statement_title)}</h1>
+                <p>{t!(i18n, statement_not_allowed)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let query = leptos_router::hooks::use_query_map();
+    let params = Memo::new(move |_| {
+        let query = query.read();
+        StatementParams { from: query.get("from").unwrap_or_default(), to: query.get("to").unwrap_or_default() }
+    });
+    let statement = Resource::new(move || params.get(), account_statement);
+    view! {
+        <Title text=title.get_untracked() />
+        <section class="panel">
+            <h1>{t!(i18n, statement_title)}</h1>
+            <p>{t!(i18n, statement_lead)}</p>
+            <Loaded data=statement ready=move |statement: StatementView| {
+                if !statement.problems.is_empty() {
+                    status.set(422);
+                }
+                view! { <StatementTable statement /> }
+            } />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn StatementTable(statement: StatementView) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = |field: &str| statement.problems.iter().find(|(f, _)| f == field).map(|(_, r)| r.clone());
+    let currency = statement.currency.clone();
+    let figure = move |minor: i64| move || if minor == 0 { String::new() } else { amount(i18n.get_locale(), minor) };
+    let query = format!("from={}&to={}", statement.from, statement.to);
+    let ok = statement.problems.is_empty();
+    view! {
+        <FormAlert form="statement" code=(!ok).then(|| "fix_fields".to_string()) />
+        <form class="filters filters--narrow" method="get" action="/account/statement">
+            <Field form="statement" name="from" kind="date" required=false label=text!(i18n, statement_from)
+                value=statement.from.clone() problem=problem("from") />
+            <Field form="statement" name="to" kind="date" required=false label=text!(i18n, statement_to)
+                value=statement.to.clone() problem=problem("to") />
+            <div class="filters__actions">
+                <button type="submit" class="button">{t!(i18n, statement_show)}</button>
+            </div>
+        </form>
+        {ok.then(|| view! {
+            <p class="actions">
+                <a class="button button--quiet" href=format!("/account/statement.csv?{query}") rel="external" download>
+                    {t!(i18n, statement_download_csv)}
+                </a>
+                <a class="button button--quiet" href=format!("/account/statement.pdf?{query}") rel="external" download>
+                    {t!(i18n, statement_download_pdf)}
+                </a>
+            </p>
+            <div class="table-scroll">
+                <table class="table table--statement">
+                    <caption class="visually-hidden">{t!(i18n, statement_title)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, statement_col_date)}</th>
+                            <th scope="col">{t!(i18n, statement_col_document)}</th>
+                            <th scope="col">{t!(i18n, statement_col_description)}</th>
+                            <th scope="col" class="num">{t!(i18n, statement_col_debit)}</th>
+                            <th scope="col" class="num">{t!(i18n, statement_col_credit)}</th>
+                            <th scope="col" class="num">{t!(i18n, statement_col_balance)} " (" {currency.clone()} ")"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <tr class="row--total">
+                            <td>{statement.from.clone()}</td>
+                            <th scope="row" colspan="2">{t!(i18n, statement_opening)}</th>
+                            <td></td>
+                            <td></td>
+                            <td class="num">{move || amount(i18n.get_locale(), statement.opening_minor)}</td>
+                        </tr>
+                        {statement.entries.iter().cloned().map(|entry| {
+                            let kind = entry.kind;
+                            let for_invoice = entry.for_invoice.clone();
+                            view! {
+                                <tr>
+                                    <td>{entry.date.clone()}</td>
+                                    <th scope="row">{entry.document.clone()}</th>
+                                    <td>
+                                        {move || match kind {
+                                            EntryKind::Invoice => t_string!(i18n, statement_kind_invoice).to_string(),
+                                            EntryKind::Payment => format!("{} {}", t_string!(i18n, statement_payment_for), for_invoice.clone().unwrap_or_default()),
+                                        }}
+                                    </td>
+                                    <td class="num">{figure(entry.debit_minor)}</td>
+                                    <td class="num">{figure(entry.credit_minor)}</td>
+                                    <td class="num">{move || amount(i18n.get_locale(), entry.balance_minor)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <td>{statement.to.clone()}</td>
+                            <th scope="row" colspan="2">{t!(i18n, statement_closing)}</th>
+                            <td></td>
+                            <td></td>
+                            <td class="num">{move || amount(i18n.get_locale(), statement.closing_minor)}</td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+            {statement.entries.is_empty().then(|| view! { <p class="muted">{t!(i18n, statement_nothing)}</p> })}
+        })}
     }
 }

@@ -60,6 +60,7 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
         .merge(auth::handlers::routes())
         .merge(crate::orders::handlers::routes())
         .merge(crate::accounts::handlers::routes())
+        .merge(crate::accounts::statement::routes())
         .route("/api/beacon", axum::routing::post(crate::touchpoints::beacon::receive))
         .route("/account/activity/export", get(crate::touchpoints::export::download))
         .merge(extra)

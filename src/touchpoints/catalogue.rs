@@ -25,6 +25,7 @@ pub enum Journey {
     Account,
     Profile,
     Addresses,
+    Statement,
     Activity,
     Orders,
     Reorder,
@@ -58,7 +59,7 @@ pub const TRACKED_JOURNEYS: &[JourneyRule] = &[
 ];
 
 impl Journey {
-    pub const ALL: [Journey; 23] = [
+    pub const ALL: [Journey; 24] = [
         Journey::Browse,
         Journey::SignIn,
         Journey::SignOut,
@@ -72,6 +73,7 @@ impl Journey {
         Journey::Account,
         Journey::Profile,
         Journey::Addresses,
+        Journey::Statement,
         Journey::Activity,
         Journey::Orders,
         Journey::Reorder,
@@ -99,6 +101,7 @@ impl Journey {
             Journey::Account => "account",
             Journey::Profile => "profile",
             Journey::Addresses => "addresses",
+            Journey::Statement => "statement",
             Journey::Activity => "activity",
             Journey::Orders => "orders",
             Journey::Reorder => "reorder",

@@ -22,6 +22,7 @@ pub fn journey_label(locale: Locale, journey: Journey) -> &'static str {
         Journey::Account => td_string!(locale, journey_account),
         Journey::Profile => td_string!(locale, journey_profile),
         Journey::Addresses => td_string!(locale, journey_addresses),
+        Journey::Statement => td_string!(locale, journey_statement),
         Journey::Activity => td_string!(locale, journey_activity),
         Journey::Orders => td_string!(locale, journey_orders),
         Journey::Reorder => td_string!(locale, journey_reorder),

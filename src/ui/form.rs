@@ -74,6 +74,7 @@ pub fn field_error_text(locale: Locale, code: &str) -> &'static str {
         "date_before_start" => td_string!(locale, field_error_date_before_start),
         "quantity_invalid" => td_string!(locale, field_error_quantity_invalid),
         "phone_invalid" => td_string!(locale, field_error_phone_invalid),
+        "period_too_long" => td_string!(locale, field_error_period_too_long),
         "postal_code_invalid" => td_string!(locale, field_error_postal_code_invalid),
         "quantity_negative" => td_string!(locale, field_error_quantity_negative),
         "quantity_too_large" => td_string!(locale, field_error_quantity_too_large),

@@ -18,6 +18,18 @@ pub fn utc_date(epoch_ms: i64) -> String {
 /// An amount in minor units with its currency, grouped the way the reader's language groups
 /// numbers: `PLN 1,234.56` in English, `1 234,56 PLN` in Polish and Russian.
 pub fn money(locale: crate::i18n::Locale, minor: i64, currency: &str) -> String {
+    match locale {
+        crate::i18n::Locale::en => {
+            let number = amount(locale, minor.abs());
+            format!("{}{currency}\u{a0}{number}", if minor < 0 { "−" } else { "" })
+        }
+        _ => format!("{}\u{a0}{currency}", amount(locale, minor)),
+    }
+}
+
+/// An amount in minor units without its currency, grouped as the reader's language groups
+/// numbers: `1,234.56` in English, `1 234,56` in Polish and Russian.
+pub fn amount(locale: crate::i18n::Locale, minor: i64) -> String {
     use crate::i18n::Locale;
     let sign = if minor < 0 { "−" } else { "" };
     let units = minor.unsigned_abs() / 100;
@@ -35,10 +47,7 @@ pub fn money(locale: crate::i18n::Locale, minor: i64, currency: &str) -> String 
         }
         grouped.push(digit);
     }
-    match locale {
-        Locale::en => format!("{sign}{currency}\u{a0}{grouped}{decimal}{cents:02}"),
-        _ => format!("{sign}{grouped}{decimal}{cents:02}\u{a0}{currency}"),
-    }
+    format!("{sign}{grouped}{decimal}{cents:02}")
 }
 
 /// A VAT rate from basis points: `23 %`, `5 %`, `8.5 %`.
