@@ -52,6 +52,9 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("STYK_BEACON_PER_MINUTE", "browser beacons accepted per client address and minute (default 120)"),
     ("STYK_PSEUDONYM_KEY", "secret that turns customer ids into the pseudonyms analysts see (default: made once and kept in the database)"),
     ("STYK_METRICS_TOKEN", "bearer token for /metrics from other hosts (default: loopback clients only)"),
+    ("STYK_SELLER_NAME", "the invoicing company's name as printed on invoices (demo: a demo wholesaler)"),
+    ("STYK_SELLER_TAX_ID", "the invoicing company's tax id (NIP), printed on invoices"),
+    ("STYK_SELLER_ADDRESS", "the invoicing company's address on one line, printed on invoices"),
 ];
 
 /// sqlx reports every statement over a second at WARN with its full text, which for the bulk
@@ -190,6 +193,27 @@ pub struct Config {
     pub touchpoints: TouchpointConfig,
     /// Lets a scraper on another host read /metrics; without it only loopback clients may.
     pub metrics_token: Option<SecretString>,
+    /// Who issues the invoices; invoices cannot be printed without it.
+    pub seller: Option<Seller>,
+}
+
+/// The company that issues the invoices, as printed on them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seller {
+    pub name: String,
+    pub tax_id: String,
+    pub address: String,
+}
+
+impl Seller {
+    /// The demo's wholesaler (its tax id is the one in the demo's KSeF numbers).
+    pub fn demo() -> Self {
+        Seller {
+            name: "Styk Hurt sp. z o.o.".into(),
+            tax_id: "5260250274".into(),
+            address: "ul. Prosta 20, 00-850 Warszawa, Polska".into(),
+        }
+    }
 }
 
 /// The touchpoint journal's settings.
@@ -394,7 +418,24 @@ impl Config {
                 key => key.map(|k| SecretString::from(k.to_string())),
             },
         };
+        let seller = match (get("STYK_SELLER_NAME"), get("STYK_SELLER_TAX_ID"), get("STYK_SELLER_ADDRESS")) {
+            (Some(name), Some(tax_id), Some(address)) => {
+                Some(Seller { name: name.into(), tax_id: tax_id.into(), address: address.into() })
+            }
+            (None, None, None) => demo.then(Seller::demo),
+            (name, tax_id, _) => {
+                let missing = if name.is_none() {
+                    "STYK_SELLER_NAME"
+                } else if tax_id.is_none() {
+                    "STYK_SELLER_TAX_ID"
+                } else {
+                    "STYK_SELLER_ADDRESS"
+                };
+                return Err(bad(missing, "set the seller's name, tax id and address together".to_string()));
+            }
+        };
         Ok(Config {
+            seller,
             mail,
             sessions,
             throttle,

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod invoices;
 pub mod orders;
 pub mod touchpoints;
 pub mod ui;

@@ -183,6 +183,7 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> Result<DemoSummary, Dem
 
     let mut customer_numbers = HashSet::new();
     let mut invoice_sequence: std::collections::HashMap<(i32, u32), u32> = Default::default();
+    let mut order_numbers: HashSet<u64> = HashSet::new();
     let mut rows = Rows::default();
     for index in 0..options.accounts {
         let account = make_account(index, &mut rng, &mut customer_numbers, &password_hash, created, &mut rows);
@@ -193,7 +194,15 @@ pub async fn generate(db: &Db, options: &DemoOptions) -> Result<DemoSummary, Dem
             _ => options.orders_per_account,
         };
         for _ in 0..orders {
-            let invoiced = make_order(&account, &products, options.today, &mut rng, &mut invoice_sequence, &mut rows);
+            let invoiced = make_order(
+                &account,
+                &products,
+                options.today,
+                &mut rng,
+                &mut invoice_sequence,
+                &mut order_numbers,
+                &mut rows,
+            );
             summary.orders += 1;
             summary.invoices += usize::from(invoiced);
         }
@@ -398,11 +407,21 @@ fn make_order(
     today: NaiveDate,
     rng: &mut ChaCha8Rng,
     invoice_sequence: &mut std::collections::HashMap<(i32, u32), u32>,
+    order_numbers: &mut HashSet<u64>,
     rows: &mut Rows,
 ) -> bool {
-    let order_id = id_from(rng);
     let age_days = rng.gen_range(0..540);
     let placed_on = today - Duration::days(age_days);
+    // Order numbers are unique; at millions of orders two ids can share their first characters.
+    let (order_id, order_number) = loop {
+        let order_id = id_from(rng);
+        let number = crate::orders::store::order_number(placed_on.year(), &order_id);
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&number, &mut hasher);
+        if order_numbers.insert(std::hash::Hasher::finish(&hasher)) {
+            break (order_id, number);
+        }
+    };
     let placed_at = at_noon(placed_on) + rng.gen_range(-4 * 3_600_000..6 * 3_600_000);
     // Old orders have been delivered (or cancelled); the newest are still on their way.
     let status = match age_days {
@@ -424,7 +443,6 @@ fn make_order(
         vat += line_vat;
         lines.push((n as i64 + 1, *product, quantity, line_net, line_vat));
     }
-    let order_number = format!("ZAM/{}/{}", placed_on.year(), &order_id[..8].to_ascii_uppercase());
     let search_text = crate::orders::store::search_text(&order_number, lines.iter().map(|line| line.1.name));
     rows.orders.push(vec![
         Val::Text(order_id.clone()),

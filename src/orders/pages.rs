@@ -238,8 +238,8 @@ fn OrderView(detail: OrderDetailView) -> impl IntoView {
                 <li><a class="button" href=format!("/orders/{order_id}/reorder")>{t!(i18n, order_reorder)}</a></li>
                 <li><a class="button button--quiet" href=format!("/complaints?order={order_id}")>{t!(i18n, order_report_problem)}</a></li>
                 {invoice.map(|invoice| view! {
-                    <li><a class="button button--quiet" href=format!("/invoices?q={}", encode_query_value(&invoice.invoice_number))>
-                        {t!(i18n, order_see_invoice)}
+                    <li><a class="button button--quiet" href=format!("/invoices/{}/pdf", invoice.invoice_id) rel="external" download>
+                        {t!(i18n, order_download_invoice)}
                     </a></li>
                 })}
             </ul>
@@ -342,9 +342,12 @@ fn OrderView(detail: OrderDetailView) -> impl IntoView {
                         <ul class="link-list">
                             {detail.invoices.into_iter().map(|invoice| view! {
                                 <li>
-                                    <a href=format!("/invoices?q={}", encode_query_value(&invoice.invoice_number))>{invoice.invoice_number.clone()}</a>
+                                    {invoice.invoice_number.clone()}
                                     " · " {t!(i18n, order_invoice_due)} " " {invoice.due_date.clone()}
-                                    " · " {amount(invoice.gross_minor)}
+                                    " · " {amount(invoice.gross_minor)} " · "
+                                    <a href=format!("/invoices/{}/pdf", invoice.invoice_id) rel="external" download>
+                                        {t!(i18n, order_download_invoice)}
+                                    </a>
                                 </li>
                             }).collect_view()}
                         </ul>

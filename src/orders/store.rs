@@ -24,6 +24,12 @@ pub fn search_text<'a>(order_number: &str, descriptions: impl IntoIterator<Item 
     text
 }
 
+/// The number customers quote: the year and the first ten characters of the order's random id
+/// (50 bits: it reveals no count; a clash with an existing number is retried).
+pub fn order_number(year: i32, order_id: &str) -> String {
+    format!("ZAM/{year}/{}", order_id.get(..10).unwrap_or(order_id).to_ascii_uppercase())
+}
+
 /// `%`, `_` and the escape character itself match literally in a search.
 fn like_pattern(search: &str) -> String {
     let mut pattern = String::with_capacity(search.len() + 2);
@@ -397,7 +403,7 @@ pub async fn place_reorder(
     source_order_id: &str,
     typed: &[(i64, String)],
     request_key: &str,
-    mail: impl FnOnce(&str, &str, i64, &str) -> Option<crate::mail::Mail>,
+    mail: impl Fn(&str, &str, i64, &str) -> Option<crate::mail::Mail> + Sync,
     mail_domain: &str,
 ) -> Result<PlacedReorder, ReorderRefusal> {
     if !looks_like_id(request_key) {
@@ -411,89 +417,132 @@ pub async fn place_reorder(
         plan.request_key = request_key.to_string();
         return Err(ReorderRefusal::Invalid(plan));
     }
-    let order_id = new_id();
     let now = now_ms();
-    let year = crate::ui::format::utc_date(now)[..4].to_string();
-    let order_number = format!("ZAM/{year}/{}", order_id[..8].to_ascii_uppercase());
+    let year: i32 = crate::ui::format::utc_date(now)[..4].parse().unwrap_or(2026);
     let chosen: Vec<&ReorderLine> = plan
         .lines
         .iter()
         .filter(|line| line.available && Quantity::parse(&line.quantity).is_ok_and(|q| q.get() > 0))
         .collect();
     let product_ids = product_ids_of(db, source_order_id).await?;
-    let search = search_text(&order_number, chosen.iter().map(|line| line.description.as_str()));
-    let result: Result<(), sqlx::Error> = async {
-        let mut tx = db.begin_write().await?;
-        let delivery: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT delivery_address_id FROM orders WHERE order_id = $1 AND account_id = $2")
-                .bind(source_order_id)
-                .bind(account_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        sqlx::query(
-            "INSERT INTO orders (order_id, account_id, order_number, status, currency, net_minor, vat_minor,
-                                 gross_minor, delivery_address_id, placed_by_member_id, placed_at, created_at,
-                                 updated_at, search_text, request_key)
-             VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12)",
+    for _attempt in 0..3 {
+        let order_id = new_id();
+        let order_number = order_number(year, &order_id);
+        match insert_reorder(
+            db,
+            account_id,
+            member_id,
+            source_order_id,
+            &plan,
+            &chosen,
+            &product_ids,
+            request_key,
+            &order_id,
+            &order_number,
+            now,
+            &mail,
+            mail_domain,
         )
-        .bind(&order_id)
-        .bind(account_id)
-        .bind(&order_number)
-        .bind(&plan.currency)
-        .bind(plan.net_minor)
-        .bind(plan.vat_minor)
-        .bind(plan.gross_minor)
-        .bind(delivery.and_then(|(id,)| id))
-        .bind(member_id)
-        .bind(now)
-        .bind(&search)
-        .bind(request_key)
-        .execute(&mut *tx)
-        .await?;
-        for (n, line) in chosen.iter().enumerate() {
-            let product_id = product_ids.iter().find(|(no, _)| *no == line.line_no).and_then(|(_, id)| id.clone());
-            sqlx::query(
-                "INSERT INTO order_lines (order_line_id, order_id, line_no, product_id, description, quantity,
-                                          unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(new_id())
-            .bind(&order_id)
-            .bind(n as i64 + 1)
-            .bind(product_id)
-            .bind(&line.description)
-            .bind(Quantity::parse(&line.quantity).map(|q| i64::from(q.get())).unwrap_or(0))
-            .bind(line.unit_price_minor)
-            .bind(line.vat_rate_bp)
-            .bind(line.net_minor)
-            .bind(line.vat_minor)
-            .bind(line.gross_minor)
-            .execute(&mut *tx)
-            .await?;
+        .await
+        {
+            Ok(()) => return Ok(PlacedReorder { order_id, order_number, created: true }),
+            Err(sqlx::Error::Database(error))
+                if error.is_unique_violation() && error.message().contains("order_number") =>
+            {
+                tracing::info!("an order number clashed; trying another");
+                continue;
+            }
+            // Two submits of one page raced past the check above: the other one made the order.
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                return existing_reorder(db, account_id, request_key)
+                    .await?
+                    .ok_or(ReorderRefusal::Failed(AppError::Conflict));
+            }
+            Err(error) => return Err(db_error(error).into()),
         }
+    }
+    Err(ReorderRefusal::Failed(AppError::Conflict))
+}
+
+/// Inserts one reorder (order, lines, history, mail) in one transaction.
+#[allow(clippy::too_many_arguments)]
+async fn insert_reorder(
+    db: &Db,
+    account_id: &str,
+    member_id: &str,
+    source_order_id: &str,
+    plan: &ReorderDraft,
+    chosen: &[&ReorderLine],
+    product_ids: &[(i64, Option<String>)],
+    request_key: &str,
+    order_id: &str,
+    order_number: &str,
+    now: i64,
+    mail: &(dyn Fn(&str, &str, i64, &str) -> Option<crate::mail::Mail> + Sync),
+    mail_domain: &str,
+) -> Result<(), sqlx::Error> {
+    let search = search_text(&order_number, chosen.iter().map(|line| line.description.as_str()));
+    let mut tx = db.begin_write().await?;
+    let delivery: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT delivery_address_id FROM orders WHERE order_id = $1 AND account_id = $2")
+            .bind(source_order_id)
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO orders (order_id, account_id, order_number, status, currency, net_minor, vat_minor,
+                             gross_minor, delivery_address_id, placed_by_member_id, placed_at, created_at,
+                             updated_at, search_text, request_key)
+         VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12)",
+    )
+    .bind(&order_id)
+    .bind(account_id)
+    .bind(&order_number)
+    .bind(&plan.currency)
+    .bind(plan.net_minor)
+    .bind(plan.vat_minor)
+    .bind(plan.gross_minor)
+    .bind(delivery.and_then(|(id,)| id))
+    .bind(member_id)
+    .bind(now)
+    .bind(&search)
+    .bind(request_key)
+    .execute(&mut *tx)
+    .await?;
+    for (n, line) in chosen.iter().enumerate() {
+        let product_id = product_ids.iter().find(|(no, _)| *no == line.line_no).and_then(|(_, id)| id.clone());
         sqlx::query(
-            "INSERT INTO order_status_history (order_status_id, order_id, status, changed_at)
-             VALUES ($1, $2, 'requested', $3)",
+            "INSERT INTO order_lines (order_line_id, order_id, line_no, product_id, description, quantity,
+                                      unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(new_id())
         .bind(&order_id)
-        .bind(now)
+        .bind(n as i64 + 1)
+        .bind(product_id)
+        .bind(&line.description)
+        .bind(Quantity::parse(&line.quantity).map(|q| i64::from(q.get())).unwrap_or(0))
+        .bind(line.unit_price_minor)
+        .bind(line.vat_rate_bp)
+        .bind(line.net_minor)
+        .bind(line.vat_minor)
+        .bind(line.gross_minor)
         .execute(&mut *tx)
         .await?;
-        if let Some(mail) = mail(&order_id, &order_number, plan.gross_minor, &plan.currency) {
-            crate::mail::enqueue(&mut tx, &mail, mail_domain).await?;
-        }
-        tx.commit().await
     }
-    .await;
-    match result {
-        Ok(()) => Ok(PlacedReorder { order_id, order_number, created: true }),
-        // Two submits of one page raced past the check above: the other one made the order.
-        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
-            existing_reorder(db, account_id, request_key).await?.ok_or(ReorderRefusal::Failed(AppError::Conflict))
-        }
-        Err(error) => Err(db_error(error).into()),
+    sqlx::query(
+        "INSERT INTO order_status_history (order_status_id, order_id, status, changed_at)
+         VALUES ($1, $2, 'requested', $3)",
+    )
+    .bind(new_id())
+    .bind(&order_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(mail) = mail(&order_id, &order_number, plan.gross_minor, &plan.currency) {
+        crate::mail::enqueue(&mut tx, &mail, mail_domain).await?;
     }
+    tx.commit().await
 }
 
 async fn existing_reorder(db: &Db, account_id: &str, request_key: &str) -> Result<Option<PlacedReorder>, AppError> {

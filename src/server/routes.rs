@@ -61,6 +61,7 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::orders::handlers::routes())
         .merge(crate::accounts::handlers::routes())
         .merge(crate::accounts::statement::routes())
+        .merge(crate::invoices::pdf::routes())
         .route("/api/beacon", axum::routing::post(crate::touchpoints::beacon::receive))
         .route("/account/activity/export", get(crate::touchpoints::export::download))
         .merge(extra)

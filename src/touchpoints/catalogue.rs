@@ -30,6 +30,7 @@ pub enum Journey {
     Orders,
     Reorder,
     Invoices,
+    InvoiceDownload,
     Corrections,
     Complaints,
     StaffSignIn,
@@ -59,7 +60,7 @@ pub const TRACKED_JOURNEYS: &[JourneyRule] = &[
 ];
 
 impl Journey {
-    pub const ALL: [Journey; 24] = [
+    pub const ALL: [Journey; 25] = [
         Journey::Browse,
         Journey::SignIn,
         Journey::SignOut,
@@ -78,6 +79,7 @@ impl Journey {
         Journey::Orders,
         Journey::Reorder,
         Journey::Invoices,
+        Journey::InvoiceDownload,
         Journey::Corrections,
         Journey::Complaints,
         Journey::StaffSignIn,
@@ -106,6 +108,7 @@ impl Journey {
             Journey::Orders => "orders",
             Journey::Reorder => "reorder",
             Journey::Invoices => "invoices",
+            Journey::InvoiceDownload => "invoice_download",
             Journey::Corrections => "corrections",
             Journey::Complaints => "complaints",
             Journey::StaffSignIn => "staff_sign_in",
@@ -159,10 +162,12 @@ pub enum StepName {
     /// What is about to be sent is shown for a last check.
     Review,
     SetDefault,
+    /// A document was downloaded as a PDF.
+    Pdf,
 }
 
 impl StepName {
-    pub const ALL: [StepName; 21] = [
+    pub const ALL: [StepName; 22] = [
         StepName::View,
         StepName::Submit,
         StepName::List,
@@ -184,6 +189,7 @@ impl StepName {
         StepName::Detail,
         StepName::Review,
         StepName::SetDefault,
+        StepName::Pdf,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -209,6 +215,7 @@ impl StepName {
             StepName::Detail => "detail",
             StepName::Review => "review",
             StepName::SetDefault => "set_default",
+            StepName::Pdf => "pdf",
         }
     }
 
@@ -315,6 +322,7 @@ pub fn all_steps() -> impl Iterator<Item = &'static RouteStep> {
         .chain(super::journeys::STEPS)
         .chain(crate::accounts::journeys::STEPS)
         .chain(crate::orders::journeys::STEPS)
+        .chain(crate::invoices::journeys::STEPS)
 }
 
 /// Paths that are not steps of a customer journey: infrastructure, static files, the beacon

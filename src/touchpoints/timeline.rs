@@ -27,6 +27,7 @@ pub fn journey_label(locale: Locale, journey: Journey) -> &'static str {
         Journey::Orders => td_string!(locale, journey_orders),
         Journey::Reorder => td_string!(locale, journey_reorder),
         Journey::Invoices => td_string!(locale, journey_invoices),
+        Journey::InvoiceDownload => td_string!(locale, journey_invoice_download),
         Journey::Corrections => td_string!(locale, journey_corrections),
         Journey::Complaints => td_string!(locale, journey_complaints),
         Journey::StaffSignIn => td_string!(locale, journey_staff_sign_in),
@@ -59,6 +60,7 @@ pub fn step_label(locale: Locale, step: StepName) -> &'static str {
         StepName::Detail => td_string!(locale, step_detail),
         StepName::Review => td_string!(locale, step_review),
         StepName::SetDefault => td_string!(locale, step_set_default),
+        StepName::Pdf => td_string!(locale, step_pdf),
     }
 }
 

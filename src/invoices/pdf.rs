@@ -1,0 +1,392 @@
+//! The invoice as a PDF: seller, buyer, number, dates, lines, the VAT table per rate, totals,
+//! what is paid and due, and the KSeF number when there is one. Served to the account's owners
+//! and billing members as an attachment with a safe file name.
+use crate::auth::sessions::{db_error, Principal};
+use crate::config::Seller;
+use crate::documents::{Align, Column, Layout, PdfError, Weight, MARGIN, PAGE_WIDTH};
+use crate::error::AppError;
+use crate::i18n::{td_string, Locale};
+use crate::orders::domain::looks_like_id;
+use crate::server::errors::{error_response, locale_from_headers};
+use crate::server::AppState;
+use crate::touchpoints::layer::StepNote;
+use crate::ui::format::{amount, money, vat_rate};
+use axum::extract::{Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/invoices/{id}/pdf", get(download))
+}
+
+/// An invoice as printed.
+#[derive(Debug, Clone)]
+pub struct PrintedInvoice {
+    pub number: String,
+    pub issue_date: String,
+    pub sale_date: String,
+    pub due_date: String,
+    pub currency: String,
+    pub net_minor: i64,
+    pub vat_minor: i64,
+    pub gross_minor: i64,
+    pub paid_minor: i64,
+    pub ksef_number: Option<String>,
+    pub buyer_name: String,
+    pub buyer_tax_id: Option<String>,
+    pub buyer_address: String,
+    pub order_number: Option<String>,
+    pub lines: Vec<PrintedLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PrintedLine {
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub unit_price_minor: i64,
+    pub vat_rate_bp: i64,
+    pub net_minor: i64,
+    pub vat_minor: i64,
+    pub gross_minor: i64,
+}
+
+type InvoiceRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+/// One of the account's invoices; `NotFound` for any other id, all alike.
+pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Result<PrintedInvoice, AppError> {
+    if !looks_like_id(invoice_id) {
+        return Err(AppError::NotFound);
+    }
+    let row: InvoiceRow = sqlx::query_as(
+        "SELECT i.invoice_number, i.issue_date, i.sale_date, i.due_date, i.currency, i.net_minor, i.vat_minor,
+                i.gross_minor, i.paid_minor, i.ksef_number, i.buyer_name, i.buyer_tax_id, i.buyer_address,
+                o.order_number
+         FROM invoices i LEFT JOIN orders o ON o.order_id = i.order_id
+         WHERE i.invoice_id = $1 AND i.account_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_error)?
+    .ok_or(AppError::NotFound)?;
+    let lines: Vec<(String, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT description, quantity, unit, unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor
+         FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
+    )
+    .bind(invoice_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_error)?;
+    let (
+        number,
+        issue_date,
+        sale_date,
+        due_date,
+        currency,
+        net,
+        vat,
+        gross,
+        paid,
+        ksef,
+        buyer,
+        buyer_tax_id,
+        buyer_address,
+        order,
+    ) = row;
+    Ok(PrintedInvoice {
+        number,
+        issue_date,
+        sale_date,
+        due_date,
+        currency,
+        net_minor: net,
+        vat_minor: vat,
+        gross_minor: gross,
+        paid_minor: paid,
+        ksef_number: ksef,
+        buyer_name: buyer,
+        buyer_tax_id,
+        buyer_address,
+        order_number: order,
+        lines: lines
+            .into_iter()
+            .map(|(description, quantity, unit, unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)| {
+                PrintedLine {
+                    description,
+                    quantity,
+                    unit,
+                    unit_price_minor,
+                    vat_rate_bp,
+                    net_minor,
+                    vat_minor,
+                    gross_minor,
+                }
+            })
+            .collect(),
+    })
+}
+
+/// `FV/2026/03/000123` becomes `FV-2026-03-000123.pdf`: letters, digits and dashes only.
+pub fn file_name(number: &str) -> String {
+    let safe: String = number
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("{}.pdf", if safe.is_empty() { "invoice".to_string() } else { safe })
+}
+
+fn refuse(parts: &Parts, error: AppError) -> Response {
+    if let Some(note) = StepNote::of(parts) {
+        note.error(match error {
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "not_allowed",
+            _ => "unavailable",
+        });
+    }
+    let locale = locale_from_headers(&parts.headers);
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    error_response(status, &error, locale, false, "")
+}
+
+async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let Some(principal) = parts.extensions.get::<Principal>() else { return refuse(&parts, AppError::Unauthorized) };
+    let Some(member) = principal.viewer.member() else { return refuse(&parts, AppError::Forbidden) };
+    if !member.role.sees_invoices() {
+        return refuse(&parts, AppError::Forbidden);
+    }
+    let account_id = principal.account_id.clone().unwrap_or_default();
+    let invoice = match load(&state.db, &account_id, &invoice_id).await {
+        Ok(invoice) => invoice,
+        Err(error) => return refuse(&parts, error),
+    };
+    if let Some(note) = StepNote::of(&parts) {
+        note.subject("invoice", &invoice_id);
+    }
+    let Some(seller) = state.config.seller.clone() else {
+        tracing::error!("invoices cannot be printed: set STYK_SELLER_NAME, STYK_SELLER_TAX_ID and STYK_SELLER_ADDRESS");
+        return refuse(&parts, AppError::Unavailable);
+    };
+    let locale = locale_from_headers(&parts.headers);
+    let name = file_name(&invoice.number);
+    // Layout and compression are CPU work: off the async workers.
+    match tokio::task::spawn_blocking(move || invoice_pdf(&invoice, &seller, locale)).await {
+        Ok(Ok(pdf)) => {
+            let mut response = pdf.into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Ok(Err(error)) => {
+            tracing::error!(%error, "cannot write an invoice PDF");
+            refuse(&parts, AppError::Internal)
+        }
+        Err(error) => {
+            tracing::error!(%error, "the invoice PDF task failed");
+            refuse(&parts, AppError::Internal)
+        }
+    }
+}
+
+/// Lays the invoice out on A4 pages.
+pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) -> Result<Vec<u8>, PdfError> {
+    let mut layout = Layout::new();
+    layout.line(td_string!(locale, invoice_pdf_title), 18.0, Weight::Bold);
+    layout.line(&format!("{} {}", td_string!(locale, invoice_pdf_number), invoice.number), 12.0, Weight::Bold);
+    layout.gap(2.0);
+    layout.line(
+        &format!("{}: {}", td_string!(locale, invoice_pdf_issue_date), invoice.issue_date),
+        9.0,
+        Weight::Regular,
+    );
+    layout.line(&format!("{}: {}", td_string!(locale, invoice_pdf_sale_date), invoice.sale_date), 9.0, Weight::Regular);
+    layout.line(&format!("{}: {}", td_string!(locale, invoice_pdf_due_date), invoice.due_date), 9.0, Weight::Regular);
+    if let Some(ksef) = &invoice.ksef_number {
+        layout.line(&format!("{}: {ksef}", td_string!(locale, invoice_pdf_ksef)), 9.0, Weight::Regular);
+    }
+    if let Some(order) = &invoice.order_number {
+        layout.line(&format!("{}: {order}", td_string!(locale, invoice_pdf_order)), 9.0, Weight::Regular);
+    }
+    layout.gap(10.0);
+    let half = (PAGE_WIDTH - 2.0 * MARGIN) / 2.0;
+    let parties = [
+        Column { x: MARGIN, width: half - 10.0, align: Align::Left },
+        Column { x: MARGIN + half, width: half, align: Align::Left },
+    ];
+    layout.table_row(
+        &parties,
+        &[td_string!(locale, invoice_pdf_seller).to_string(), td_string!(locale, invoice_pdf_buyer).to_string()],
+        Weight::Bold,
+    );
+    layout.table_row(&parties, &[seller.name.clone(), invoice.buyer_name.clone()], Weight::Regular);
+    layout.table_row(&parties, &[seller.address.clone(), invoice.buyer_address.clone()], Weight::Regular);
+    let tax_id = td_string!(locale, invoice_pdf_tax_id);
+    layout.table_row(
+        &parties,
+        &[
+            format!("{tax_id}: {}", seller.tax_id),
+            invoice.buyer_tax_id.as_ref().map(|id| format!("{tax_id}: {id}")).unwrap_or_default(),
+        ],
+        Weight::Regular,
+    );
+    layout.gap(12.0);
+
+    let columns = [
+        Column { x: MARGIN, width: 16.0, align: Align::Right },
+        Column { x: 64.0, width: 150.0, align: Align::Left },
+        Column { x: 218.0, width: 36.0, align: Align::Right },
+        Column { x: 258.0, width: 30.0, align: Align::Left },
+        Column { x: 290.0, width: 58.0, align: Align::Right },
+        Column { x: 350.0, width: 36.0, align: Align::Right },
+        Column { x: 388.0, width: 54.0, align: Align::Right },
+        Column { x: 444.0, width: 50.0, align: Align::Right },
+        Column { x: 496.0, width: 57.0, align: Align::Right },
+    ];
+    let header = [
+        "#".to_string(),
+        td_string!(locale, order_col_item).to_string(),
+        td_string!(locale, invoice_pdf_qty).to_string(),
+        td_string!(locale, invoice_pdf_unit).to_string(),
+        td_string!(locale, invoice_pdf_unit_price).to_string(),
+        td_string!(locale, invoice_pdf_rate).to_string(),
+        td_string!(locale, order_col_net).to_string(),
+        td_string!(locale, order_col_vat).to_string(),
+        td_string!(locale, order_col_gross).to_string(),
+    ];
+    layout.table_header(&columns, &header);
+    for (n, line) in invoice.lines.iter().enumerate() {
+        layout.table_row(
+            &columns,
+            &[
+                (n + 1).to_string(),
+                line.description.clone(),
+                line.quantity.to_string(),
+                line.unit.clone(),
+                amount(locale, line.unit_price_minor),
+                vat_rate(line.vat_rate_bp),
+                amount(locale, line.net_minor),
+                amount(locale, line.vat_minor),
+                amount(locale, line.gross_minor),
+            ],
+            Weight::Regular,
+        );
+    }
+    layout.end_table();
+    layout.rule(0.5);
+    layout.gap(12.0);
+
+    // The VAT table: one row per rate, then the totals.
+    let vat_columns = [
+        Column { x: 300.0, width: 70.0, align: Align::Left },
+        Column { x: 372.0, width: 60.0, align: Align::Right },
+        Column { x: 434.0, width: 56.0, align: Align::Right },
+        Column { x: 492.0, width: 61.0, align: Align::Right },
+    ];
+    layout.table_header(
+        &vat_columns,
+        &[
+            td_string!(locale, invoice_pdf_rate).to_string(),
+            td_string!(locale, order_col_net).to_string(),
+            td_string!(locale, order_col_vat).to_string(),
+            td_string!(locale, order_col_gross).to_string(),
+        ],
+    );
+    let mut rates: Vec<(i64, i64, i64, i64)> = Vec::new();
+    for line in &invoice.lines {
+        match rates.iter_mut().find(|r| r.0 == line.vat_rate_bp) {
+            Some(rate) => {
+                rate.1 += line.net_minor;
+                rate.2 += line.vat_minor;
+                rate.3 += line.gross_minor;
+            }
+            None => rates.push((line.vat_rate_bp, line.net_minor, line.vat_minor, line.gross_minor)),
+        }
+    }
+    rates.sort_by_key(|r| std::cmp::Reverse(r.0));
+    for (rate, net, vat, gross) in rates {
+        layout.table_row(
+            &vat_columns,
+            &[vat_rate(rate), amount(locale, net), amount(locale, vat), amount(locale, gross)],
+            Weight::Regular,
+        );
+    }
+    layout.table_row(
+        &vat_columns,
+        &[
+            td_string!(locale, order_total).to_string(),
+            amount(locale, invoice.net_minor),
+            amount(locale, invoice.vat_minor),
+            amount(locale, invoice.gross_minor),
+        ],
+        Weight::Bold,
+    );
+    layout.end_table();
+    layout.gap(14.0);
+    let currency = &invoice.currency;
+    layout.line(
+        &format!("{}: {}", td_string!(locale, invoice_pdf_total_due), money(locale, invoice.gross_minor, currency)),
+        11.0,
+        Weight::Bold,
+    );
+    layout.line(
+        &format!("{}: {}", td_string!(locale, invoice_pdf_paid), money(locale, invoice.paid_minor, currency)),
+        9.5,
+        Weight::Regular,
+    );
+    layout.line(
+        &format!(
+            "{}: {} ({} {})",
+            td_string!(locale, invoice_pdf_to_pay),
+            money(locale, invoice.gross_minor - invoice.paid_minor, currency),
+            td_string!(locale, invoice_pdf_due_by),
+            invoice.due_date
+        ),
+        9.5,
+        Weight::Bold,
+    );
+    let title = format!("{} {}", td_string!(locale, invoice_pdf_title), invoice.number);
+    let number = invoice.number.clone();
+    let page_word = td_string!(locale, statement_page);
+    layout.finish(&title, leptos_i18n::Locale::as_str(locale), move |page, pages| {
+        format!("{number} · {page_word} {page} / {pages}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(super::file_name("FV/2026/03/000123"), "FV-2026-03-000123.pdf");
+        assert_eq!(super::file_name("../../etc/passwd"), "etc-passwd.pdf");
+        assert_eq!(super::file_name("\"; rm -rf"), "rm-rf.pdf");
+        assert_eq!(super::file_name("///"), "invoice.pdf");
+    }
+}
