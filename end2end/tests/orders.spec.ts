@@ -62,7 +62,7 @@ test("a customer finds an order by product, reorders it with a changed quantity 
   await expect(page.getByText("Thank you: your order request is in.")).toBeVisible();
   const heading = (await page.getByRole("heading", { level: 1 }).innerText()).trim();
   const number = heading.split(/\s+/)[0];
-  expect(number).toMatch(/^ZAM\/\d{4}\/[0-9A-Z]{8}$/);
+  expect(number).toMatch(/^ZAM\/\d{4}\/[0-9A-Z]{10}$/);
   await expect(page.getByRole("rowheader").first()).toBeVisible();
   await expect(page.locator("tbody tr").first().locator("td").first()).toHaveText("9");
 

@@ -204,9 +204,9 @@ fn statement_pdf(requested: &Requested) -> Result<Vec<u8>, crate::documents::Pdf
     );
     layout.gap(10.0);
     let columns = [
-        Column { x: MARGIN, width: 60.0, align: Align::Left },
-        Column { x: 106.0, width: 118.0, align: Align::Left },
-        Column { x: 228.0, width: 122.0, align: Align::Left },
+        Column { x: MARGIN, width: 56.0, align: Align::Left },
+        Column { x: 100.0, width: 92.0, align: Align::Left },
+        Column { x: 196.0, width: 154.0, align: Align::Left },
         Column { x: 352.0, width: 64.0, align: Align::Right },
         Column { x: 420.0, width: 64.0, align: Align::Right },
         Column { x: 486.0, width: 67.0, align: Align::Right },
