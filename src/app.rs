@@ -6,12 +6,13 @@ use crate::auth::pages::{
     StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage, StaffUsersPage,
 };
 use crate::i18n::I18nContextProvider;
+use crate::invoices::pages::InvoicesPage;
 use crate::orders::pages::{OrderDetailPage, OrdersPage, ReorderPage, ReorderReviewPage};
 use crate::touchpoints::pages::{ActivityPage, CxPage};
 use crate::ui::form::provide_form_feedback;
 use crate::ui::layout::Layout;
 use crate::ui::link::provide_link_view;
-use crate::ui::pages::{ComplaintsPage, CorrectionsPage, HomePage, InvoicesPage, NotFound};
+use crate::ui::pages::{ComplaintsPage, CorrectionsPage, HomePage, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -81,7 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/orders/:id") view=OrderDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/orders/:id/reorder") view=ReorderPage ssr=SsrMode::Async />
                         <Route path=path!("/orders/:id/reorder/review") view=ReorderReviewPage ssr=SsrMode::Async />
-                        <Route path=path!("/invoices") view=InvoicesPage />
+                        <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
                         <Route path=path!("/corrections") view=CorrectionsPage />
                         <Route path=path!("/complaints") view=ComplaintsPage />
                         <Route path=path!("/staff") view=StaffHomePage />

@@ -1,5 +1,11 @@
-//! Invoices: the printable invoice (PDF) now; the list, detail and corrections build on it.
+//! Invoices: the list with filters and keyset pages, and the printable invoice (PDF). The detail
+//! page and corrections build on them.
+pub mod api;
+pub mod domain;
 pub mod journeys;
+pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod pdf;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -309,7 +309,6 @@ impl RouteStep {
 pub const SHELL_STEPS: &[RouteStep] = &[
     RouteStep::page("/", Journey::Browse),
     RouteStep::server_fn("/api/set_language", Journey::Browse, StepName::ChangeLanguage),
-    RouteStep::page("/invoices", Journey::Invoices),
     RouteStep::page("/corrections", Journey::Corrections),
     RouteStep::page("/complaints", Journey::Complaints),
 ];

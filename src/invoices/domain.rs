@@ -1,0 +1,156 @@
+//! Invoice types that validate on construction: the list's filters and what an invoice's state
+//! means to the customer.
+use crate::orders::domain::{Cursor, Date};
+use serde::{Deserialize, Serialize};
+
+/// Where an invoice stands for the customer. Overdue is not stored: it is an unpaid or partly
+/// paid invoice past its due date, and depends on today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceState {
+    Unpaid,
+    PartlyPaid,
+    Overdue,
+    Paid,
+    Cancelled,
+}
+
+impl InvoiceState {
+    pub const ALL: [InvoiceState; 5] = [
+        InvoiceState::Unpaid,
+        InvoiceState::PartlyPaid,
+        InvoiceState::Overdue,
+        InvoiceState::Paid,
+        InvoiceState::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceState::Unpaid => "unpaid",
+            InvoiceState::PartlyPaid => "partly_paid",
+            InvoiceState::Overdue => "overdue",
+            InvoiceState::Paid => "paid",
+            InvoiceState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    /// The state of a stored status on `today` (`YYYY-MM-DD`).
+    pub fn of(status: &str, due_date: &str, today: &str) -> Self {
+        match status {
+            "paid" => InvoiceState::Paid,
+            "cancelled" => InvoiceState::Cancelled,
+            _ if due_date < today => InvoiceState::Overdue,
+            "partly_paid" => InvoiceState::PartlyPaid,
+            _ => InvoiceState::Unpaid,
+        }
+    }
+}
+
+/// The list's query string, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InvoiceParams {
+    pub q: String,
+    pub status: String,
+    pub from: String,
+    pub to: String,
+    pub after: String,
+}
+
+impl InvoiceParams {
+    pub fn to_query(&self, after: Option<&str>) -> String {
+        let mut pairs: Vec<String> = [("q", &self.q), ("status", &self.status), ("from", &self.from), ("to", &self.to)]
+            .into_iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .map(|(name, value)| format!("{name}={}", crate::orders::domain::encode_query_value(value)))
+            .collect();
+        if let Some(after) = after {
+            pairs.push(format!("after={after}"));
+        }
+        pairs.join("&")
+    }
+}
+
+/// A checked list query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceQuery {
+    /// Upper-cased part of an invoice number (numbers are upper case: `FV/2026/03/000123`).
+    pub number: Option<String>,
+    pub state: Option<InvoiceState>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    /// The issue date (days since the epoch) and id of the last invoice shown.
+    pub after: Option<Cursor>,
+}
+
+impl InvoiceQuery {
+    pub fn parse(params: &InvoiceParams) -> Result<InvoiceQuery, Vec<(&'static str, &'static str)>> {
+        let mut problems = Vec::new();
+        let number = params.q.trim();
+        if number.chars().count() > 40 {
+            problems.push(("q", "too_long"));
+        }
+        let state = match params.status.trim() {
+            "" | "any" => None,
+            raw => InvoiceState::parse(raw).or_else(|| {
+                problems.push(("status", "invalid"));
+                None
+            }),
+        };
+        let mut date = |field: &'static str, raw: &str| match raw.trim() {
+            "" => None,
+            raw => Date::parse(raw).or_else(|| {
+                problems.push((field, "date_invalid"));
+                None
+            }),
+        };
+        let from = date("from", &params.from);
+        let to = date("to", &params.to);
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                problems.push(("to", "date_before_start"));
+            }
+        }
+        let after = match params.after.trim() {
+            "" => None,
+            raw => Cursor::parse(raw).filter(|c| c.key < 200_000).or_else(|| {
+                problems.push(("after", "invalid"));
+                None
+            }),
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(InvoiceQuery { number: (!number.is_empty()).then(|| number.to_uppercase()), state, from, to, after })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overdue_depends_on_today() {
+        assert_eq!(InvoiceState::of("unpaid", "2026-11-01", "2026-11-24"), InvoiceState::Overdue);
+        assert_eq!(InvoiceState::of("partly_paid", "2026-11-30", "2026-11-24"), InvoiceState::PartlyPaid);
+        assert_eq!(InvoiceState::of("unpaid", "2026-11-24", "2026-11-24"), InvoiceState::Unpaid);
+        assert_eq!(InvoiceState::of("paid", "2020-01-01", "2026-11-24"), InvoiceState::Paid);
+    }
+
+    #[test]
+    fn list_queries_report_every_problem() {
+        let bad =
+            InvoiceParams { status: "lost".into(), from: "2026-13-01".into(), after: "x".into(), ..Default::default() };
+        let fields: Vec<_> = InvoiceQuery::parse(&bad).unwrap_err().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["status", "from", "after"]);
+        let fine = InvoiceParams { q: " fv/2026 ".into(), status: "overdue".into(), ..Default::default() };
+        let query = InvoiceQuery::parse(&fine).unwrap();
+        assert_eq!(query.number.as_deref(), Some("FV/2026"));
+        assert_eq!(query.state, Some(InvoiceState::Overdue));
+        assert_eq!(fine.to_query(Some("5.abc")), "q=%20fv%2F2026%20&status=overdue&after=5.abc");
+    }
+}

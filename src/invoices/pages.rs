@@ -1,0 +1,182 @@
+//! The invoice list: filters in the URL (a GET form, so it works without JavaScript and a link
+//! reproduces the view), keyset pages, each invoice's state and what is left to pay, its PDF.
+use super::api::{invoice_list, InvoicePage};
+use super::domain::{InvoiceParams, InvoiceState};
+use crate::auth::model::Viewer;
+use crate::auth::pages::{use_viewer, SignInRequired};
+use crate::i18n::*;
+use crate::ui::form::{Field, FormAlert, SelectField};
+use crate::ui::format::money;
+use crate::ui::loaded::{Loaded, PageStatus};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+macro_rules! text {
+    ($i18n:ident, $key:ident) => {
+        Signal::derive(move || t_string!($i18n, $key).to_string())
+    };
+}
+
+pub fn state_label(locale: Locale, state: InvoiceState) -> &'static str {
+    match state {
+        InvoiceState::Unpaid => td_string!(locale, invoice_state_unpaid),
+        InvoiceState::PartlyPaid => td_string!(locale, invoice_state_partly_paid),
+        InvoiceState::Overdue => td_string!(locale, invoice_state_overdue),
+        InvoiceState::Paid => td_string!(locale, invoice_state_paid),
+        InvoiceState::Cancelled => td_string!(locale, invoice_state_cancelled),
+    }
+}
+
+#[component]
+pub fn InvoicesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let title = text!(i18n, invoices_title);
+    let Viewer::Member(member) = use_viewer() else {
+        return view! { <SignInRequired title /> }.into_any();
+    };
+    let status = PageStatus::capture();
+    if !member.role.sees_invoices() {
+        status.set(403);
+        return view! {
+            <Title text=title.get_untracked() />
+            <section class="panel panel--narrow">
+                <h1>{t!(i18n, invoices_title)}</h1>
+                <p>{t!(i18n, invoices_not_allowed)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let query = use_query_map();
+    let params = Memo::new(move |_| {
+        let query = query.read();
+        let get = |name: &str| query.get(name).unwrap_or_default();
+        InvoiceParams { q: get("q"), status: get("status"), from: get("from"), to: get("to"), after: get("after") }
+    });
+    let page = Resource::new(move || params.get(), invoice_list);
+    view! {
+        <Title text=title.get_untracked() />
+        <section class="panel">
+            <h1>{t!(i18n, invoices_title)}</h1>
+            <Loaded data=page ready=move |page: InvoicePage| {
+                if !page.problems.is_empty() {
+                    status.set(422);
+                }
+                let params = params.get_untracked();
+                view! {
+                    <InvoiceFilters params=params.clone() problems=page.problems.clone() />
+                    <InvoiceTable page params />
+                }
+            } />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn InvoiceFilters(params: InvoiceParams, problems: Vec<(String, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = |field: &str| problems.iter().find(|(f, _)| f == field).map(|(_, r)| r.clone());
+    let states =
+        std::iter::once(("any", text!(i18n, orders_status_any)))
+            .chain(InvoiceState::ALL.into_iter().map(|state| {
+                (state.as_str(), Signal::derive(move || state_label(i18n.get_locale(), state).to_string()))
+            }))
+            .collect::<Vec<_>>();
+    let broken_link = problem("after").is_some();
+    view! {
+        <FormAlert form="invoices" code=(!problems.is_empty()).then(|| "fix_fields".to_string()) />
+        {broken_link.then(|| view! { <p class="field__error">{t!(i18n, orders_link_broken)} " " <a href="/invoices">{t!(i18n, orders_start_over)}</a></p> })}
+        <form class="filters" method="get" action="/invoices" role="search">
+            <Field form="invoices" name="q" kind="search" required=false label=text!(i18n, invoices_number_search)
+                value=params.q.clone() problem=problem("q") />
+            <SelectField form="invoices" name="status" label=text!(i18n, orders_status) options=states
+                value=params.status.clone() problem=problem("status") />
+            <Field form="invoices" name="from" kind="date" required=false label=text!(i18n, invoices_from)
+                value=params.from.clone() problem=problem("from") />
+            <Field form="invoices" name="to" kind="date" required=false label=text!(i18n, invoices_to)
+                value=params.to.clone() problem=problem("to") />
+            <div class="filters__actions">
+                <button type="submit" class="button">{t!(i18n, invoices_apply)}</button>
+                <a class="button button--quiet" href="/invoices">{t!(i18n, orders_clear)}</a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn InvoiceTable(page: InvoicePage, params: InvoiceParams) -> impl IntoView {
+    let i18n = use_i18n();
+    if !page.problems.is_empty() {
+        return ().into_any();
+    }
+    if page.rows.is_empty() {
+        let filtered = params != InvoiceParams::default();
+        return view! {
+            <p class="empty">
+                {move || if filtered { t_string!(i18n, invoices_none_match) } else { t_string!(i18n, invoices_none_yet) }}
+            </p>
+        }
+        .into_any();
+    }
+    let next = page.next.map(|cursor| format!("/invoices?{}", params.to_query(Some(&cursor))));
+    let first = (!params.after.is_empty()).then(|| {
+        let query = params.to_query(None);
+        if query.is_empty() {
+            "/invoices".to_string()
+        } else {
+            format!("/invoices?{query}")
+        }
+    });
+    view! {
+        <div class="table-scroll">
+            <table class="table table--invoices">
+                <caption class="visually-hidden">{t!(i18n, invoices_title)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, invoices_col_number)}</th>
+                        <th scope="col">{t!(i18n, invoices_col_issued)}</th>
+                        <th scope="col">{t!(i18n, invoices_col_due)}</th>
+                        <th scope="col">{t!(i18n, orders_status)}</th>
+                        <th scope="col" class="num">{t!(i18n, orders_col_total)}</th>
+                        <th scope="col" class="num">{t!(i18n, invoices_col_left)}</th>
+                        <th scope="col"><span class="visually-hidden">{t!(i18n, invoices_col_file)}</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.rows.into_iter().map(|row| {
+                        let state = row.state;
+                        let currency = row.currency.clone();
+                        let left_currency = row.currency.clone();
+                        let number = row.invoice_number.clone();
+                        view! {
+                            <tr>
+                                <th scope="row">{row.invoice_number.clone()}</th>
+                                <td>{row.issue_date.clone()}</td>
+                                <td>{row.due_date.clone()}</td>
+                                <td>
+                                    <span class=format!("badge badge--{}", state.as_str())>
+                                        {move || state_label(i18n.get_locale(), state)}
+                                    </span>
+                                </td>
+                                <td class="num">{move || money(i18n.get_locale(), row.gross_minor, &currency)}</td>
+                                <td class="num">{move || money(i18n.get_locale(), row.due_minor, &left_currency)}</td>
+                                <td>
+                                    <a href=format!("/invoices/{}/pdf", row.invoice_id) rel="external" download
+                                        aria-label=move || format!("{} {number}", t_string!(i18n, invoices_pdf))>
+                                        "PDF"
+                                    </a>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label=move || t_string!(i18n, invoices_pages)>
+            {first.map(|href| view! { <a class="button button--quiet" href=href>{t!(i18n, orders_first_page)}</a> })}
+            {next.map(|href| view! { <a class="button button--quiet" rel="next" href=href>{t!(i18n, orders_next_page)}</a> })}
+        </nav>
+    }
+    .into_any()
+}

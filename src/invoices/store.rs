@@ -1,0 +1,97 @@
+//! The invoices' SQL. Every statement names the account it reads for.
+use super::api::{InvoicePage, InvoiceRow};
+use super::domain::{InvoiceParams, InvoiceQuery, InvoiceState};
+use crate::auth::sessions::db_error;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::orders::domain::Cursor;
+use crate::ui::format::utc_date;
+use sqlx::any::AnyArguments;
+use sqlx::Arguments;
+
+pub const PAGE_SIZE: usize = 25;
+
+type Row = (String, String, String, String, String, String, i64, i64);
+
+/// One page of an account's invoices, newest first, through the (account, issue date, id) index.
+pub async fn list(db: &Db, account_id: &str, params: &InvoiceParams) -> Result<InvoicePage, AppError> {
+    let query = match InvoiceQuery::parse(params) {
+        Ok(query) => query,
+        Err(problems) => {
+            return Ok(InvoicePage {
+                rows: Vec::new(),
+                next: None,
+                problems: problems.into_iter().map(|(f, r)| (f.to_string(), r.to_string())).collect(),
+            })
+        }
+    };
+    let today = utc_date(now_ms());
+    let mut sql = String::from(
+        "SELECT invoice_id, invoice_number, issue_date, due_date, status, currency, gross_minor, paid_minor
+         FROM invoices WHERE account_id = $1",
+    );
+    let mut args = AnyArguments::default();
+    let mut texts: Vec<String> = vec![account_id.to_string()];
+    let mut clause = |sql: &mut String, template: &str, value: String| {
+        texts.push(value);
+        sql.push_str(&template.replace("$?", &format!("${}", texts.len())));
+    };
+    if let Some(number) = &query.number {
+        let mut pattern = String::from("%");
+        for c in number.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        clause(&mut sql, " AND invoice_number LIKE $? ESCAPE '\\'", pattern);
+    }
+    match query.state {
+        None => {}
+        Some(InvoiceState::Overdue) => {
+            clause(&mut sql, " AND status IN ('unpaid', 'partly_paid') AND due_date < $?", today.clone())
+        }
+        Some(InvoiceState::Unpaid) => sql.push_str(" AND status = 'unpaid'"),
+        Some(InvoiceState::PartlyPaid) => sql.push_str(" AND status = 'partly_paid'"),
+        Some(InvoiceState::Paid) => sql.push_str(" AND status = 'paid'"),
+        Some(InvoiceState::Cancelled) => sql.push_str(" AND status = 'cancelled'"),
+    }
+    if let Some(from) = query.from {
+        clause(&mut sql, " AND issue_date >= $?", from.to_iso());
+    }
+    if let Some(to) = query.to {
+        clause(&mut sql, " AND issue_date <= $?", to.to_iso());
+    }
+    if let Some(after) = &query.after {
+        clause(&mut sql, " AND (issue_date, invoice_id) < ($?", utc_date(after.key * 86_400_000));
+        clause(&mut sql, ", $?)", after.order_id.clone());
+    }
+    sql.push_str(&format!(" ORDER BY issue_date DESC, invoice_id DESC LIMIT {}", PAGE_SIZE + 1));
+    for text in texts {
+        if let Err(error) = args.add(text) {
+            tracing::error!(%error, "cannot bind an invoice filter");
+        }
+    }
+    let rows: Vec<Row> = sqlx::query_as_with(&sql, args).fetch_all(&db.pool).await.map_err(db_error)?;
+    let more = rows.len() > PAGE_SIZE;
+    let rows: Vec<InvoiceRow> = rows
+        .into_iter()
+        .take(PAGE_SIZE)
+        .map(|(invoice_id, invoice_number, issue_date, due_date, status, currency, gross, paid)| InvoiceRow {
+            state: InvoiceState::of(&status, &due_date, &today),
+            invoice_id,
+            invoice_number,
+            issue_date,
+            due_date,
+            currency,
+            gross_minor: gross,
+            due_minor: if status == "cancelled" { 0 } else { gross - paid },
+        })
+        .collect();
+    let next = more.then(|| rows.last()).flatten().and_then(|last| {
+        let key = crate::orders::domain::Date::parse(&last.issue_date)?.days_since_epoch();
+        Some(Cursor { key, order_id: last.invoice_id.clone() }.encode())
+    });
+    Ok(InvoicePage { rows, next, problems: Vec::new() })
+}

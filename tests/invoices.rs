@@ -1,0 +1,108 @@
+//! The invoice list over HTTP: the account's own invoices only, billing roles only, filters and
+//! keyset pages that walk every invoice once, overdue computed from today, bad input answered.
+mod common;
+
+use common::{TestApp, DEMO_PASSWORD};
+use reqwest::StatusCode;
+
+const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
+const JEDRZEJ: &str = "jedrzej@demo.styk.pl"; // plain member of the same account
+const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
+
+async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+    let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+/// The invoice ids a list page links to, in page order.
+fn listed(html: &str) -> Vec<String> {
+    html.split("href=\"/invoices/").skip(1).filter_map(|rest| rest.split('/').next().map(str::to_string)).collect()
+}
+
+on_both_backends! {
+    the_invoice_list_pages_through_the_accounts_own_invoices_once => |backend| async move {
+        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let ola = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&ola, OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        let (account,): (String,) = sqlx::query_as("SELECT account_id FROM members WHERE email = $1")
+            .bind(OLA)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        // More invoices than a page holds, several on one day (the keyset's tie-break).
+        for n in 0..30i64 {
+            sqlx::query(
+                "INSERT INTO invoices (invoice_id, account_id, invoice_number, issue_date, sale_date, due_date, status,
+                                       currency, net_minor, vat_minor, gross_minor, paid_minor, buyer_name, buyer_address, created_at)
+                 VALUES ($1, $2, $3, $4, $4, '2020-02-01', 'unpaid', 'PLN', 1000, 230, 1230, 0, 'Piekarnia', 'Łódź', 0)",
+            )
+            .bind(format!("{:0>20}", format!("b{n}")).replace('b', "k"))
+            .bind(&account)
+            .bind(format!("FV/2020/01/{n:06}"))
+            .bind(format!("2020-01-{:02}", 1 + n / 3))
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+        }
+        let expected: Vec<(String,)> = sqlx::query_as(
+            "SELECT invoice_id FROM invoices WHERE account_id = $1 ORDER BY issue_date DESC, invoice_id DESC",
+        )
+        .bind(&account)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        let mut seen = Vec::new();
+        let mut url = "/invoices".to_string();
+        loop {
+            let (status, html) = get(&app, &ola, &url).await;
+            assert_eq!(status, StatusCode::OK, "{url}");
+            seen.extend(listed(&html));
+            let Some(at) = html.find("rel=\"next\"") else { break };
+            url = html[at..].split("href=\"").nth(1).unwrap().split('"').next().unwrap().replace("&amp;", "&");
+        }
+        assert_eq!(seen, expected.into_iter().map(|(id,)| id).collect::<Vec<_>>());
+
+        // Overdue: unpaid past the due date, whatever the stored status says.
+        let (_, html) = get(&app, &ola, "/invoices?status=overdue&q=fv/2020").await;
+        assert_eq!(listed(&html).len(), 25);
+        assert!(html.contains("badge--overdue") && !html.contains("badge--paid") && !html.contains("badge--unpaid"));
+        // Another account's invoice number finds nothing.
+        let (anna_number,): (String,) = sqlx::query_as(
+            "SELECT i.invoice_number FROM invoices i JOIN members m ON m.account_id = i.account_id WHERE m.email = $1 LIMIT 1",
+        )
+        .bind(ANNA)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let mine: Vec<(String,)> =
+            sqlx::query_as("SELECT invoice_number FROM invoices WHERE account_id = $1").bind(&account).fetch_all(&app.state.db.pool).await.unwrap();
+        if !mine.iter().any(|(n,)| *n == anna_number) {
+            let (_, html) = get(&app, &ola, &format!("/invoices?q={}", anna_number.replace('/', "%2F"))).await;
+            assert!(listed(&html).is_empty() && html.contains("No invoices match these filters."), "{html}");
+        }
+        // Bad input: beside the field, 422.
+        let (status, html) = get(&app, &ola, "/invoices?status=lost&from=2026-02-30").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("Enter a date as YYYY-MM-DD"));
+        let (status, html) = get(&app, &ola, "/invoices?after=999999999.zzzzzzzzzzzzzzzzzzzz").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("This link to a page of the list no longer works."));
+
+        // A member without the billing role sees no invoices, by page or server function.
+        let jedrzej = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&jedrzej, JEDRZEJ, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        let (status, html) = get(&app, &jedrzej, "/invoices").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(listed(&html).is_empty() && html.contains("Only the account's owners and billing members see invoices."));
+        let response = jedrzej
+            .post(app.url("/api/invoice_list"))
+            .header("Origin", &app.address)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        app.stop().await;
+    };
+}
