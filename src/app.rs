@@ -6,7 +6,7 @@ use crate::auth::pages::{
     StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage, StaffUsersPage,
 };
 use crate::i18n::I18nContextProvider;
-use crate::invoices::pages::InvoicesPage;
+use crate::invoices::pages::{InvoiceDetailPage, InvoicesPage};
 use crate::orders::pages::{OrderDetailPage, OrdersPage, ReorderPage, ReorderReviewPage};
 use crate::touchpoints::pages::{ActivityPage, CxPage};
 use crate::ui::form::provide_form_feedback;
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/orders/:id/reorder") view=ReorderPage ssr=SsrMode::Async />
                         <Route path=path!("/orders/:id/reorder/review") view=ReorderReviewPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
+                        <Route path=path!("/invoices/:id") view=InvoiceDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/corrections") view=CorrectionsPage />
                         <Route path=path!("/complaints") view=ComplaintsPage />
                         <Route path=path!("/staff") view=StaffHomePage />

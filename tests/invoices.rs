@@ -15,9 +15,12 @@ async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode
     (status, response.text().await.unwrap())
 }
 
-/// The invoice ids a list page links to, in page order.
+/// The invoices a list page offers as PDFs (one link a row), in page order.
 fn listed(html: &str) -> Vec<String> {
-    html.split("href=\"/invoices/").skip(1).filter_map(|rest| rest.split('/').next().map(str::to_string)).collect()
+    html.split("href=\"/invoices/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.strip_suffix("/pdf").map(str::to_string))
+        .collect()
 }
 
 on_both_backends! {
@@ -103,6 +106,76 @@ on_both_backends! {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        app.stop().await;
+    };
+
+    an_invoice_shows_its_lines_taxes_and_payments_to_its_own_account_only => |backend| async move {
+        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let ola = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&ola, OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        let (invoice_id, number, reference): (String, String, String) = sqlx::query_as(
+            "SELECT i.invoice_id, i.invoice_number, p.reference FROM invoices i
+             JOIN payments p ON p.invoice_id = i.invoice_id JOIN members m ON m.account_id = i.account_id
+             WHERE m.email = $1 ORDER BY i.invoice_id LIMIT 1",
+        )
+        .bind(OLA)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let (description,): (String,) = sqlx::query_as("SELECT description FROM invoice_lines WHERE invoice_id = $1 LIMIT 1")
+            .bind(&invoice_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let (status, html) = get(&app, &ola, &format!("/invoices/{invoice_id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&number) && html.contains(&description) && html.contains(&reference), "{html}");
+        assert!(html.contains("Taxes by rate") && html.contains(&format!("/invoices/{invoice_id}/pdf")));
+        // The list links to it.
+        let (_, list) = get(&app, &ola, &format!("/invoices?q={}", number.replace('/', "%2F"))).await;
+        assert!(list.contains(&format!("href=\"/invoices/{invoice_id}\"")));
+
+        // Another account's invoice, or none at all: the same 404, page and server function alike.
+        let (anna_invoice,): (String,) = sqlx::query_as(
+            "SELECT i.invoice_id FROM invoices i JOIN members m ON m.account_id = i.account_id WHERE m.email = $1 LIMIT 1",
+        )
+        .bind(ANNA)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let unknown = "0000000000000000zzzz";
+        let (foreign_status, foreign) = get(&app, &ola, &format!("/invoices/{anna_invoice}")).await;
+        let (unknown_status, unknown_body) = get(&app, &ola, &format!("/invoices/{unknown}")).await;
+        assert_eq!((foreign_status, unknown_status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+        assert_eq!(
+            common::without_nonces(&foreign).replace(&anna_invoice, "<id>"),
+            common::without_nonces(&unknown_body).replace(unknown, "<id>")
+        );
+        let call = |id: String| {
+            let ola = ola.clone();
+            let url = app.url("/api/invoice_detail");
+            let origin = app.address.clone();
+            async move {
+                let response = ola
+                    .post(url)
+                    .header("Origin", origin)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(format!("invoice_id={id}"))
+                    .send()
+                    .await
+                    .unwrap();
+                (response.status(), response.text().await.unwrap())
+            }
+        };
+        assert_eq!(call(anna_invoice.clone()).await, call(unknown.to_string()).await);
+        assert_eq!(call(anna_invoice).await.0, StatusCode::NOT_FOUND);
+
+        // A member without the billing role: 403 and nothing of the invoice.
+        let jedrzej = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&jedrzej, JEDRZEJ, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        let (status, html) = get(&app, &jedrzej, &format!("/invoices/{invoice_id}")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(!html.contains(&description));
         app.stop().await;
     };
 }

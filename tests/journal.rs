@@ -116,8 +116,9 @@ async fn every_page_form_and_server_function_records_its_step() {
     let mut forms = BTreeSet::new();
     // Pages of one item are opened with an item of the signed-in member's own.
     let order_id = text(&app, &format!("SELECT o.order_id FROM orders o JOIN members m ON m.account_id = o.account_id WHERE m.email = '{OLA}' ORDER BY o.order_id LIMIT 1")).await;
+    let invoice_id = text(&app, &format!("SELECT i.invoice_id FROM invoices i JOIN members m ON m.account_id = i.account_id WHERE m.email = '{OLA}' ORDER BY i.invoice_id LIMIT 1")).await;
     for page in pages.iter().chain(link_pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().iter()) {
-        let url = page.replace("{id}", &order_id);
+        let url = page.replace("{id}", if page.starts_with("/invoices/") { &invoice_id } else { &order_id });
         let response = client_for(page).get(app.url(&url)).send().await.unwrap();
         assert!(
             response.status().is_success() || response.status() == StatusCode::GONE,
@@ -129,6 +130,7 @@ async fn every_page_form_and_server_function_records_its_step() {
         }
     }
     let with_order = format!("order_id={order_id}");
+    let with_invoice = format!("invoice_id={invoice_id}");
     for path in &server_fns {
         let client = if path.contains("staff") || path.contains("cx_") { &staff } else { &member };
         let body = match path.as_str() {
@@ -136,6 +138,7 @@ async fn every_page_form_and_server_function_records_its_step() {
             "/api/cx_customer_timeline" => "pseudonym=0123456789abcdef",
             "/api/order_detail" | "/api/reorder_plan" => with_order.as_str(),
             "/api/order_history" => "params[q]=zam",
+            "/api/invoice_detail" => with_invoice.as_str(),
             _ => "",
         };
         let response = client

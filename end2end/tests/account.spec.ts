@@ -13,7 +13,7 @@ async function signIn(page: Page, testInfo: TestInfo, email: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("a customer keeps profile and addresses current and downloads a statement a PDF reader opens", async ({ page }, testInfo) => {
+test("a customer keeps profile and addresses current, opens an invoice and downloads a statement a PDF reader opens", async ({ page }, testInfo) => {
   // Rejected forms answer 422, on purpose.
   const consoleIsClean = watchConsole(page, [422]);
   await signIn(page, testInfo, IVAN);
@@ -50,6 +50,16 @@ test("a customer keeps profile and addresses current and downloads a statement a
   await page.getByRole("button", { name: "Save address" }).click();
   await expect(page.getByText("The address is saved.")).toBeVisible();
   await expect(page.locator("li.card", { hasText: street })).toContainText("90-420");
+
+  // Invoices: the list and one invoice.
+  await page.goto("/invoices");
+  await waitForHydration(page, testInfo);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Invoices");
+  await expectAccessible(page, testInfo);
+  await page.locator("table.table--invoices tbody tr").first().getByRole("rowheader").getByRole("link").click();
+  await waitForHydration(page, testInfo);
+  await expect(page.getByRole("heading", { name: "Taxes by rate" })).toBeVisible();
+  await expectAccessible(page, testInfo);
 
   // Statement: the page, then its PDF, read by a PDF reader.
   await page.goto("/account/statement");

@@ -25,6 +25,50 @@ pub struct InvoicePage {
     pub problems: Vec<(String, String)>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLineView {
+    pub description: String,
+    pub quantity: i64,
+    pub unit: String,
+    pub unit_price_minor: i64,
+    pub vat_rate_bp: i64,
+    pub net_minor: i64,
+    pub vat_minor: i64,
+    pub gross_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    pub paid_on: String,
+    pub reference: String,
+    pub amount_minor: i64,
+}
+
+/// One invoice with everything the customer may ask about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceDetailView {
+    pub invoice_id: String,
+    pub invoice_number: String,
+    pub issue_date: String,
+    pub sale_date: String,
+    pub due_date: String,
+    pub state: InvoiceState,
+    pub currency: String,
+    pub net_minor: i64,
+    pub vat_minor: i64,
+    pub gross_minor: i64,
+    pub paid_minor: i64,
+    pub ksef_number: Option<String>,
+    pub buyer_name: String,
+    pub buyer_tax_id: Option<String>,
+    pub buyer_address: String,
+    pub lines: Vec<InvoiceLineView>,
+    pub vat: Vec<crate::orders::api::VatRow>,
+    pub payments: Vec<PaymentView>,
+    /// The order it bills: (id, number).
+    pub order: Option<(String, String)>,
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
@@ -40,10 +84,30 @@ mod server {
         let account_id = principal.account_id.as_deref().ok_or(AppError::Forbidden)?;
         crate::invoices::store::list(&app_state()?.db, account_id, &params).await
     }
+
+    pub async fn invoice_detail(invoice_id: String) -> Result<InvoiceDetailView, AppError> {
+        let principal = current_principal().ok_or(AppError::Unauthorized)?;
+        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
+        if !member.role.sees_invoices() {
+            return Err(AppError::Forbidden);
+        }
+        let account_id = principal.account_id.as_deref().ok_or(AppError::Forbidden)?;
+        let detail = crate::invoices::store::detail(&app_state()?.db, account_id, &invoice_id).await?;
+        if let Some(note) = crate::touchpoints::layer::StepNote::current() {
+            note.subject("invoice", &detail.invoice_id);
+        }
+        Ok(detail)
+    }
 }
 
 /// One page of the caller's invoices (owners and billing members).
 #[server(prefix = "/api", endpoint = "invoice_list")]
 pub async fn invoice_list(#[server(default)] params: InvoiceParams) -> Result<InvoicePage, AppError> {
     server::invoice_list(params).await
+}
+
+/// One of the caller's invoices (owners and billing members).
+#[server(prefix = "/api", endpoint = "invoice_detail")]
+pub async fn invoice_detail(invoice_id: String) -> Result<InvoiceDetailView, AppError> {
+    server::invoice_detail(invoice_id).await
 }

@@ -1,12 +1,12 @@
 //! The invoice list: filters in the URL (a GET form, so it works without JavaScript and a link
 //! reproduces the view), keyset pages, each invoice's state and what is left to pay, its PDF.
-use super::api::{invoice_list, InvoicePage};
+use super::api::{invoice_detail, invoice_list, InvoiceDetailView, InvoicePage};
 use super::domain::{InvoiceParams, InvoiceState};
 use crate::auth::model::Viewer;
 use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
 use crate::ui::form::{Field, FormAlert, SelectField};
-use crate::ui::format::money;
+use crate::ui::format::{money, vat_rate};
 use crate::ui::loaded::{Loaded, PageStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -151,7 +151,7 @@ fn InvoiceTable(page: InvoicePage, params: InvoiceParams) -> impl IntoView {
                         let number = row.invoice_number.clone();
                         view! {
                             <tr>
-                                <th scope="row">{row.invoice_number.clone()}</th>
+                                <th scope="row"><a href=format!("/invoices/{}", row.invoice_id)>{row.invoice_number.clone()}</a></th>
                                 <td>{row.issue_date.clone()}</td>
                                 <td>{row.due_date.clone()}</td>
                                 <td>
@@ -179,4 +179,146 @@ fn InvoiceTable(page: InvoicePage, params: InvoiceParams) -> impl IntoView {
         </nav>
     }
     .into_any()
+}
+
+// --- One invoice ---------------------------------------------------------------------------------
+
+#[component]
+pub fn InvoiceDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let title = text!(i18n, invoice_title);
+    let Viewer::Member(member) = use_viewer() else {
+        return view! { <SignInRequired title /> }.into_any();
+    };
+    if !member.role.sees_invoices() {
+        PageStatus::capture().set(403);
+        return view! {
+            <Title text=title.get_untracked() />
+            <section class="panel panel--narrow">
+                <h1>{t!(i18n, invoice_title)}</h1>
+                <p>{t!(i18n, invoices_not_allowed)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let params = leptos_router::hooks::use_params_map();
+    let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), invoice_detail);
+    view! {
+        <Title text=title.get_untracked() />
+        <Loaded data=detail ready=|detail| view! { <InvoiceView detail /> } />
+    }
+    .into_any()
+}
+
+#[component]
+fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
+    let i18n = use_i18n();
+    let currency = detail.currency.clone();
+    let sum = move |minor: i64| {
+        let currency = currency.clone();
+        move || money(i18n.get_locale(), minor, &currency)
+    };
+    let state = detail.state;
+    let left = if state == InvoiceState::Cancelled { 0 } else { detail.gross_minor - detail.paid_minor };
+    view! {
+        <section class="panel">
+            <p class="eyebrow">{t!(i18n, invoice_title)}</p>
+            <h1>
+                {detail.invoice_number.clone()} " "
+                <span class=format!("badge badge--{}", state.as_str())>{move || state_label(i18n.get_locale(), state)}</span>
+            </h1>
+            <dl class="facts facts--wide">
+                <dt>{t!(i18n, invoice_pdf_issue_date)}</dt><dd>{detail.issue_date.clone()}</dd>
+                <dt>{t!(i18n, invoice_pdf_sale_date)}</dt><dd>{detail.sale_date.clone()}</dd>
+                <dt>{t!(i18n, invoice_pdf_due_date)}</dt><dd>{detail.due_date.clone()}</dd>
+                {detail.ksef_number.clone().map(|ksef| view! { <dt>{t!(i18n, invoice_pdf_ksef)}</dt><dd>{ksef}</dd> })}
+                <dt>{t!(i18n, invoice_pdf_buyer)}</dt>
+                <dd>
+                    {detail.buyer_name.clone()} <br /> {detail.buyer_address.clone()}
+                    {detail.buyer_tax_id.clone().map(|id| view! { <br /> {t!(i18n, invoice_pdf_tax_id)} ": " {id} })}
+                </dd>
+                <dt>{t!(i18n, invoice_pdf_to_pay)}</dt><dd><strong>{sum(left)}</strong></dd>
+            </dl>
+            <ul class="actions">
+                <li><a class="button" href=format!("/invoices/{}/pdf", detail.invoice_id) rel="external" download>{t!(i18n, order_download_invoice)}</a></li>
+                {detail.order.clone().map(|(order_id, number)| view! {
+                    <li><a class="button button--quiet" href=format!("/orders/{order_id}")>{t!(i18n, invoice_pdf_order)} " " {number}</a></li>
+                })}
+            </ul>
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, order_lines)}</h2>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, order_col_item)}</th>
+                            <th scope="col" class="num">{t!(i18n, order_col_quantity)}</th>
+                            <th scope="col" class="num">{t!(i18n, order_col_unit_price)}</th>
+                            <th scope="col" class="num">{t!(i18n, order_col_vat_rate)}</th>
+                            <th scope="col" class="num">{t!(i18n, order_col_net)}</th>
+                            <th scope="col" class="num">{t!(i18n, order_col_vat)}</th>
+                            <th scope="col" class="num">{t!(i18n, order_col_gross)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {detail.lines.into_iter().map(|line| view! {
+                            <tr>
+                                <th scope="row">{line.description}</th>
+                                <td class="num">{line.quantity} " " {line.unit}</td>
+                                <td class="num">{sum(line.unit_price_minor)}</td>
+                                <td class="num">{vat_rate(line.vat_rate_bp)}</td>
+                                <td class="num">{sum(line.net_minor)}</td>
+                                <td class="num">{sum(line.vat_minor)}</td>
+                                <td class="num">{sum(line.gross_minor)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <h3>{t!(i18n, order_vat_breakdown)}</h3>
+            <table class="table table--compact">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, order_col_vat_rate)}</th>
+                        <th scope="col" class="num">{t!(i18n, order_col_net)}</th>
+                        <th scope="col" class="num">{t!(i18n, order_col_vat)}</th>
+                        <th scope="col" class="num">{t!(i18n, order_col_gross)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {detail.vat.into_iter().map(|row| view! {
+                        <tr>
+                            <th scope="row">{vat_rate(row.rate_bp)}</th>
+                            <td class="num">{sum(row.net_minor)}</td>
+                            <td class="num">{sum(row.vat_minor)}</td>
+                            <td class="num">{sum(row.gross_minor)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">{t!(i18n, order_total)}</th>
+                        <td class="num">{sum(detail.net_minor)}</td>
+                        <td class="num">{sum(detail.vat_minor)}</td>
+                        <td class="num">{sum(detail.gross_minor)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, invoice_payments)}</h2>
+            {if detail.payments.is_empty() {
+                view! { <p class="muted">{t!(i18n, invoice_no_payments)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="link-list">
+                        {detail.payments.into_iter().map(|payment| view! {
+                            <li>{payment.paid_on} " · " {payment.reference} " · " {sum(payment.amount_minor)}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
 }

@@ -38,7 +38,10 @@ pub struct PrintedInvoice {
     pub buyer_name: String,
     pub buyer_tax_id: Option<String>,
     pub buyer_address: String,
+    pub order_id: Option<String>,
     pub order_number: Option<String>,
+    /// As stored: unpaid, partly_paid, paid, cancelled.
+    pub status: String,
     pub lines: Vec<PrintedLine>,
 }
 
@@ -69,6 +72,8 @@ type InvoiceRow = (
     Option<String>,
     String,
     Option<String>,
+    Option<String>,
+    String,
 );
 
 /// One of the account's invoices; `NotFound` for any other id, all alike.
@@ -79,7 +84,7 @@ pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Res
     let row: InvoiceRow = sqlx::query_as(
         "SELECT i.invoice_number, i.issue_date, i.sale_date, i.due_date, i.currency, i.net_minor, i.vat_minor,
                 i.gross_minor, i.paid_minor, i.ksef_number, i.buyer_name, i.buyer_tax_id, i.buyer_address,
-                o.order_number
+                o.order_number, o.order_id, i.status
          FROM invoices i LEFT JOIN orders o ON o.order_id = i.order_id
          WHERE i.invoice_id = $1 AND i.account_id = $2",
     )
@@ -112,6 +117,8 @@ pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Res
         buyer_tax_id,
         buyer_address,
         order,
+        order_id,
+        status,
     ) = row;
     Ok(PrintedInvoice {
         number,
@@ -128,6 +135,8 @@ pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Res
         buyer_tax_id,
         buyer_address,
         order_number: order,
+        order_id,
+        status,
         lines: lines
             .into_iter()
             .map(|(description, quantity, unit, unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)| {
@@ -319,22 +328,18 @@ pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) ->
             td_string!(locale, order_col_gross).to_string(),
         ],
     );
-    let mut rates: Vec<(i64, i64, i64, i64)> = Vec::new();
-    for line in &invoice.lines {
-        match rates.iter_mut().find(|r| r.0 == line.vat_rate_bp) {
-            Some(rate) => {
-                rate.1 += line.net_minor;
-                rate.2 += line.vat_minor;
-                rate.3 += line.gross_minor;
-            }
-            None => rates.push((line.vat_rate_bp, line.net_minor, line.vat_minor, line.gross_minor)),
-        }
-    }
-    rates.sort_by_key(|r| std::cmp::Reverse(r.0));
-    for (rate, net, vat, gross) in rates {
+    let rates = crate::orders::api::VatRow::group(
+        invoice.lines.iter().map(|l| (l.vat_rate_bp, l.net_minor, l.vat_minor, l.gross_minor)),
+    );
+    for rate in rates {
         layout.table_row(
             &vat_columns,
-            &[vat_rate(rate), amount(locale, net), amount(locale, vat), amount(locale, gross)],
+            &[
+                vat_rate(rate.rate_bp),
+                amount(locale, rate.net_minor),
+                amount(locale, rate.vat_minor),
+                amount(locale, rate.gross_minor),
+            ],
             Weight::Regular,
         );
     }

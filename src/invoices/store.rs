@@ -1,5 +1,5 @@
 //! The invoices' SQL. Every statement names the account it reads for.
-use super::api::{InvoicePage, InvoiceRow};
+use super::api::{InvoiceDetailView, InvoiceLineView, InvoicePage, InvoiceRow, PaymentView};
 use super::domain::{InvoiceParams, InvoiceQuery, InvoiceState};
 use crate::auth::sessions::db_error;
 use crate::db::{now_ms, Db};
@@ -94,4 +94,59 @@ pub async fn list(db: &Db, account_id: &str, params: &InvoiceParams) -> Result<I
         Some(Cursor { key, order_id: last.invoice_id.clone() }.encode())
     });
     Ok(InvoicePage { rows, next, problems: Vec::new() })
+}
+
+/// One of the account's invoices with its lines, VAT per rate and payments; `NotFound` for any
+/// other id (another account's, a made-up one), all alike.
+pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<InvoiceDetailView, AppError> {
+    let invoice = super::pdf::load(db, account_id, invoice_id).await?;
+    let payments: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT paid_on, reference, amount_minor FROM payments
+         WHERE invoice_id = $1 AND account_id = $2 ORDER BY paid_on, payment_id",
+    )
+    .bind(invoice_id)
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_error)?;
+    let today = utc_date(now_ms());
+    Ok(InvoiceDetailView {
+        invoice_id: invoice_id.to_string(),
+        state: InvoiceState::of(&invoice.status, &invoice.due_date, &today),
+        vat: crate::orders::api::VatRow::group(
+            invoice.lines.iter().map(|l| (l.vat_rate_bp, l.net_minor, l.vat_minor, l.gross_minor)),
+        ),
+        lines: invoice
+            .lines
+            .into_iter()
+            .map(|l| InvoiceLineView {
+                description: l.description,
+                quantity: l.quantity,
+                unit: l.unit,
+                unit_price_minor: l.unit_price_minor,
+                vat_rate_bp: l.vat_rate_bp,
+                net_minor: l.net_minor,
+                vat_minor: l.vat_minor,
+                gross_minor: l.gross_minor,
+            })
+            .collect(),
+        payments: payments
+            .into_iter()
+            .map(|(paid_on, reference, amount_minor)| PaymentView { paid_on, reference, amount_minor })
+            .collect(),
+        order: invoice.order_id.zip(invoice.order_number),
+        invoice_number: invoice.number,
+        issue_date: invoice.issue_date,
+        sale_date: invoice.sale_date,
+        due_date: invoice.due_date,
+        currency: invoice.currency,
+        net_minor: invoice.net_minor,
+        vat_minor: invoice.vat_minor,
+        gross_minor: invoice.gross_minor,
+        paid_minor: invoice.paid_minor,
+        ksef_number: invoice.ksef_number,
+        buyer_name: invoice.buyer_name,
+        buyer_tax_id: invoice.buyer_tax_id,
+        buyer_address: invoice.buyer_address,
+    })
 }

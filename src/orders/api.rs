@@ -50,6 +50,26 @@ pub struct VatRow {
     pub gross_minor: i64,
 }
 
+impl VatRow {
+    /// Totals per VAT rate of (rate, net, VAT, gross) lines, highest rate first (the order a
+    /// Polish invoice lists them in).
+    pub fn group(lines: impl IntoIterator<Item = (i64, i64, i64, i64)>) -> Vec<VatRow> {
+        let mut rows: Vec<VatRow> = Vec::new();
+        for (rate_bp, net_minor, vat_minor, gross_minor) in lines {
+            match rows.iter_mut().find(|row| row.rate_bp == rate_bp) {
+                Some(row) => {
+                    row.net_minor += net_minor;
+                    row.vat_minor += vat_minor;
+                    row.gross_minor += gross_minor;
+                }
+                None => rows.push(VatRow { rate_bp, net_minor, vat_minor, gross_minor }),
+            }
+        }
+        rows.sort_by_key(|row| std::cmp::Reverse(row.rate_bp));
+        rows
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddressView {
     pub recipient: String,

@@ -241,7 +241,7 @@ pub async fn detail(
         net_minor,
         vat_minor,
         gross_minor,
-        vat: vat_breakdown(&lines),
+        vat: VatRow::group(lines.iter().map(|l| (l.vat_rate_bp, l.net_minor, l.vat_minor, l.gross_minor))),
         lines,
         delivery,
         timeline: timeline
@@ -260,28 +260,6 @@ pub async fn detail(
             .collect(),
         sees_invoices,
     })
-}
-
-/// Totals per VAT rate, highest rate first (the order a Polish invoice lists them in).
-fn vat_breakdown(lines: &[OrderLineView]) -> Vec<VatRow> {
-    let mut rows: Vec<VatRow> = Vec::new();
-    for line in lines {
-        match rows.iter_mut().find(|row| row.rate_bp == line.vat_rate_bp) {
-            Some(row) => {
-                row.net_minor += line.net_minor;
-                row.vat_minor += line.vat_minor;
-                row.gross_minor += line.gross_minor;
-            }
-            None => rows.push(VatRow {
-                rate_bp: line.vat_rate_bp,
-                net_minor: line.net_minor,
-                vat_minor: line.vat_minor,
-                gross_minor: line.gross_minor,
-            }),
-        }
-    }
-    rows.sort_by_key(|row| std::cmp::Reverse(row.rate_bp));
-    rows
 }
 
 /// VAT of a net amount at a rate in basis points, rounded half up to the minor unit.
@@ -590,7 +568,8 @@ mod tests {
             vat_minor: vat_of(net, rate),
             gross_minor: net + vat_of(net, rate),
         };
-        let rows = vat_breakdown(&[line(500, 1000), line(2300, 1000), line(500, 999)]);
+        let lines = [line(500, 1000), line(2300, 1000), line(500, 999)];
+        let rows = VatRow::group(lines.iter().map(|l| (l.vat_rate_bp, l.net_minor, l.vat_minor, l.gross_minor)));
         assert_eq!(
             rows.iter().map(|r| (r.rate_bp, r.net_minor, r.vat_minor)).collect::<Vec<_>>(),
             [(2300, 1000, 230), (500, 1999, 100)]
