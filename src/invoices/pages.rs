@@ -6,8 +6,9 @@ use crate::auth::model::Viewer;
 use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
 use crate::ui::form::{Field, FormAlert, SelectField};
-use crate::ui::format::{money, vat_rate};
+use crate::ui::format::money;
 use crate::ui::loaded::{Loaded, PageStatus};
+use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -220,6 +221,19 @@ fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
     };
     let state = detail.state;
     let left = if state == InvoiceState::Cancelled { 0 } else { detail.gross_minor - detail.paid_minor };
+    let invoice_lines: Vec<PricedLine> = detail
+        .lines
+        .iter()
+        .map(|line| PricedLine {
+            description: line.description.clone(),
+            quantity: format!("{} {}", line.quantity, line.unit),
+            unit_price_minor: line.unit_price_minor,
+            vat_rate_bp: line.vat_rate_bp,
+            net_minor: line.net_minor,
+            vat_minor: line.vat_minor,
+            gross_minor: line.gross_minor,
+        })
+        .collect();
     view! {
         <section class="panel">
             <p class="eyebrow">{t!(i18n, invoice_title)}</p>
@@ -248,63 +262,8 @@ fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t!(i18n, order_lines)}</h2>
-            <div class="table-scroll">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, order_col_item)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_quantity)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_unit_price)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_vat_rate)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_net)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_vat)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_gross)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {detail.lines.into_iter().map(|line| view! {
-                            <tr>
-                                <th scope="row">{line.description}</th>
-                                <td class="num">{line.quantity} " " {line.unit}</td>
-                                <td class="num">{sum(line.unit_price_minor)}</td>
-                                <td class="num">{vat_rate(line.vat_rate_bp)}</td>
-                                <td class="num">{sum(line.net_minor)}</td>
-                                <td class="num">{sum(line.vat_minor)}</td>
-                                <td class="num">{sum(line.gross_minor)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            <h3>{t!(i18n, order_vat_breakdown)}</h3>
-            <table class="table table--compact">
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, order_col_vat_rate)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_net)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_vat)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_gross)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {detail.vat.into_iter().map(|row| view! {
-                        <tr>
-                            <th scope="row">{vat_rate(row.rate_bp)}</th>
-                            <td class="num">{sum(row.net_minor)}</td>
-                            <td class="num">{sum(row.vat_minor)}</td>
-                            <td class="num">{sum(row.gross_minor)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <th scope="row">{t!(i18n, order_total)}</th>
-                        <td class="num">{sum(detail.net_minor)}</td>
-                        <td class="num">{sum(detail.vat_minor)}</td>
-                        <td class="num">{sum(detail.gross_minor)}</td>
-                    </tr>
-                </tfoot>
-            </table>
+            <LinesTable lines=invoice_lines currency=detail.currency.clone() />
+            <VatTable rows=detail.vat.clone() currency=detail.currency.clone() totals=(detail.net_minor, detail.vat_minor, detail.gross_minor) />
         </section>
         <section class="panel">
             <h2>{t!(i18n, invoice_payments)}</h2>

@@ -6,8 +6,9 @@ use super::domain::{encode_query_value, HistoryParams, OrderSort, OrderStatus};
 use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
-use crate::ui::format::{money, utc_date, vat_rate};
+use crate::ui::format::{money, utc_date};
 use crate::ui::loaded::{Loaded, PageStatus};
+use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -228,6 +229,19 @@ fn OrderView(detail: OrderDetailView) -> impl IntoView {
     };
     let order_id = detail.order_id.clone();
     let invoice = detail.invoices.first().cloned();
+    let order_lines: Vec<PricedLine> = detail
+        .lines
+        .iter()
+        .map(|line| PricedLine {
+            description: line.description.clone(),
+            quantity: line.quantity.to_string(),
+            unit_price_minor: line.unit_price_minor,
+            vat_rate_bp: line.vat_rate_bp,
+            net_minor: line.net_minor,
+            vat_minor: line.vat_minor,
+            gross_minor: line.gross_minor,
+        })
+        .collect();
     view! {
         <section class="panel">
             <Notice />
@@ -246,63 +260,8 @@ fn OrderView(detail: OrderDetailView) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{t!(i18n, order_lines)}</h2>
-            <div class="table-scroll">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, order_col_item)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_quantity)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_unit_price)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_vat_rate)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_net)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_vat)}</th>
-                            <th scope="col" class="num">{t!(i18n, order_col_gross)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {detail.lines.into_iter().map(|line| view! {
-                            <tr>
-                                <th scope="row">{line.description}</th>
-                                <td class="num">{line.quantity}</td>
-                                <td class="num">{amount(line.unit_price_minor)}</td>
-                                <td class="num">{vat_rate(line.vat_rate_bp)}</td>
-                                <td class="num">{amount(line.net_minor)}</td>
-                                <td class="num">{amount(line.vat_minor)}</td>
-                                <td class="num">{amount(line.gross_minor)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                    <tfoot>
-                        <tr>
-                            <th scope="row" colspan="4">{t!(i18n, order_total)}</th>
-                            <td class="num">{amount(detail.net_minor)}</td>
-                            <td class="num">{amount(detail.vat_minor)}</td>
-                            <td class="num"><strong>{amount(detail.gross_minor)}</strong></td>
-                        </tr>
-                    </tfoot>
-                </table>
-            </div>
-            <h3>{t!(i18n, order_vat_breakdown)}</h3>
-            <table class="table table--compact">
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, order_col_vat_rate)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_net)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_vat)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_gross)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {detail.vat.into_iter().map(|row| view! {
-                        <tr>
-                            <th scope="row">{vat_rate(row.rate_bp)}</th>
-                            <td class="num">{amount(row.net_minor)}</td>
-                            <td class="num">{amount(row.vat_minor)}</td>
-                            <td class="num">{amount(row.gross_minor)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <LinesTable lines=order_lines currency=detail.currency.clone() totals=(detail.net_minor, detail.vat_minor, detail.gross_minor) />
+            <VatTable rows=detail.vat.clone() currency=detail.currency.clone() />
         </section>
         <div class="columns">
             <section class="panel">

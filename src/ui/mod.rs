@@ -5,3 +5,4 @@ pub mod layout;
 pub mod link;
 pub mod loaded;
 pub mod pages;
+pub mod priced;
