@@ -393,21 +393,10 @@ fn AddressForm(edited: Option<SavedAddress>) -> impl IntoView {
 pub fn StatementPage() -> impl IntoView {
     let i18n = use_i18n();
     let title = text!(i18n, statement_title);
-    let Viewer::Member(member) = use_viewer() else {
-        return view! { <SignInRequired title /> }.into_any();
-    };
-    let status = PageStatus::capture();
-    if !member.role.sees_invoices() {
-        status.set(403);
-        return view! {
-            <Title text=title.get_untracked() />
-            <section class="panel panel--narrow">
-                <h1>{t!(i18n, statement_title)}</h1>
-                <p>{t!(i18n, statement_not_allowed)}</p>
-            </section>
-        }
-        .into_any();
+    if let Some(refusal) = crate::invoices::pages::billing_only(title, text!(i18n, statement_not_allowed)) {
+        return refusal;
     }
+    let status = PageStatus::capture();
     let query = leptos_router::hooks::use_query_map();
     let params = Memo::new(move |_| {
         let query = query.read();

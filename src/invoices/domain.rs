@@ -101,20 +101,7 @@ impl InvoiceQuery {
                 None
             }),
         };
-        let mut date = |field: &'static str, raw: &str| match raw.trim() {
-            "" => None,
-            raw => Date::parse(raw).or_else(|| {
-                problems.push((field, "date_invalid"));
-                None
-            }),
-        };
-        let from = date("from", &params.from);
-        let to = date("to", &params.to);
-        if let (Some(from), Some(to)) = (from, to) {
-            if from > to {
-                problems.push(("to", "date_before_start"));
-            }
-        }
+        let (from, to) = Date::parse_range(&params.from, &params.to, &mut problems);
         let after = match params.after.trim() {
             "" => None,
             raw => Cursor::parse(raw).filter(|c| c.key < 200_000).or_else(|| {

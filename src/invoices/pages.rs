@@ -8,6 +8,7 @@ use crate::i18n::*;
 use crate::ui::form::{Field, FormAlert, SelectField};
 use crate::ui::format::money;
 use crate::ui::loaded::{Loaded, PageStatus};
+use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,25 +30,36 @@ pub fn state_label(locale: Locale, state: InvoiceState) -> &'static str {
     }
 }
 
+/// The page for anyone who may not see the account's money: the sign-in panel for visitors, a 403
+/// with `why` for members whose role shows no invoices. `None` for owners and billing members.
+pub fn billing_only(title: Signal<String>, why: Signal<String>) -> Option<AnyView> {
+    let Viewer::Member(member) = use_viewer() else {
+        return Some(view! { <SignInRequired title /> }.into_any());
+    };
+    if member.role.sees_invoices() {
+        return None;
+    }
+    PageStatus::capture().set(403);
+    Some(
+        view! {
+            <Title text=title.get_untracked() />
+            <section class="panel panel--narrow">
+                <h1>{move || title.get()}</h1>
+                <p>{move || why.get()}</p>
+            </section>
+        }
+        .into_any(),
+    )
+}
+
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let title = text!(i18n, invoices_title);
-    let Viewer::Member(member) = use_viewer() else {
-        return view! { <SignInRequired title /> }.into_any();
-    };
-    let status = PageStatus::capture();
-    if !member.role.sees_invoices() {
-        status.set(403);
-        return view! {
-            <Title text=title.get_untracked() />
-            <section class="panel panel--narrow">
-                <h1>{t!(i18n, invoices_title)}</h1>
-                <p>{t!(i18n, invoices_not_allowed)}</p>
-            </section>
-        }
-        .into_any();
+    if let Some(refusal) = billing_only(title, text!(i18n, invoices_not_allowed)) {
+        return refusal;
     }
+    let status = PageStatus::capture();
     let query = use_query_map();
     let params = Memo::new(move |_| {
         let query = query.read();
@@ -174,10 +186,7 @@ fn InvoiceTable(page: InvoicePage, params: InvoiceParams) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label=move || t_string!(i18n, invoices_pages)>
-            {first.map(|href| view! { <a class="button button--quiet" href=href>{t!(i18n, orders_first_page)}</a> })}
-            {next.map(|href| view! { <a class="button button--quiet" rel="next" href=href>{t!(i18n, orders_next_page)}</a> })}
-        </nav>
+        <Pager first next label=text!(i18n, invoices_pages) />
     }
     .into_any()
 }
@@ -188,19 +197,8 @@ fn InvoiceTable(page: InvoicePage, params: InvoiceParams) -> impl IntoView {
 pub fn InvoiceDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let title = text!(i18n, invoice_title);
-    let Viewer::Member(member) = use_viewer() else {
-        return view! { <SignInRequired title /> }.into_any();
-    };
-    if !member.role.sees_invoices() {
-        PageStatus::capture().set(403);
-        return view! {
-            <Title text=title.get_untracked() />
-            <section class="panel panel--narrow">
-                <h1>{t!(i18n, invoice_title)}</h1>
-                <p>{t!(i18n, invoices_not_allowed)}</p>
-            </section>
-        }
-        .into_any();
+    if let Some(refusal) = billing_only(title, text!(i18n, invoices_not_allowed)) {
+        return refusal;
     }
     let params = leptos_router::hooks::use_params_map();
     let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), invoice_detail);

@@ -108,6 +108,29 @@ impl Date {
         Some(Date { year, month, day })
     }
 
+    /// An optional `from`–`to` range as typed (empty means open), with a problem for `from` or
+    /// `to` when a date is not one, and for `to` when the range runs backwards.
+    pub fn parse_range(
+        from: &str,
+        to: &str,
+        problems: &mut Vec<(&'static str, &'static str)>,
+    ) -> (Option<Date>, Option<Date>) {
+        let mut date = |field: &'static str, raw: &str| match raw.trim() {
+            "" => None,
+            raw => Date::parse(raw).or_else(|| {
+                problems.push((field, "date_invalid"));
+                None
+            }),
+        };
+        let (from, to) = (date("from", from), date("to", to));
+        if let (Some(start), Some(end)) = (from, to) {
+            if start > end {
+                problems.push(("to", "date_before_start"));
+            }
+        }
+        (from, to)
+    }
+
     /// Days since 1970-01-01 (Howard Hinnant's days-from-civil).
     pub fn days_since_epoch(self) -> i64 {
         let (month, day) = (i64::from(self.month), i64::from(self.day));
@@ -242,20 +265,7 @@ impl HistoryQuery {
                 None
             }),
         };
-        let mut date = |field: &'static str, raw: &str| match raw.trim() {
-            "" => None,
-            raw => Date::parse(raw).or_else(|| {
-                problems.push((field, "date_invalid"));
-                None
-            }),
-        };
-        let from = date("from", &params.from);
-        let to = date("to", &params.to);
-        if let (Some(from), Some(to)) = (from, to) {
-            if from > to {
-                problems.push(("to", "date_before_start"));
-            }
-        }
+        let (from, to) = Date::parse_range(&params.from, &params.to, &mut problems);
         let sort = match params.sort.trim() {
             "" => OrderSort::default(),
             raw => OrderSort::parse(raw).unwrap_or_else(|| {

@@ -8,6 +8,7 @@ use crate::i18n::*;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date};
 use crate::ui::loaded::{Loaded, PageStatus};
+use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -193,10 +194,7 @@ fn HistoryTable(history: HistoryPage, params: HistoryParams) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label=move || t_string!(i18n, orders_pages)>
-            {first.map(|href| view! { <a class="button button--quiet" href=href>{t!(i18n, orders_first_page)}</a> })}
-            {next.map(|href| view! { <a class="button button--quiet" rel="next" href=href>{t!(i18n, orders_next_page)}</a> })}
-        </nav>
+        <Pager first next label=text!(i18n, orders_pages) />
     }
     .into_any()
 }

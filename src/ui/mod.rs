@@ -4,5 +4,6 @@ pub mod format;
 pub mod layout;
 pub mod link;
 pub mod loaded;
+pub mod pager;
 pub mod pages;
 pub mod priced;
