@@ -5,14 +5,17 @@ use crate::auth::pages::{
     RegisterCompletePage, RegisterPage, ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage,
     StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage, StaffUsersPage,
 };
+use crate::corrections::pages::{
+    CorrectionFormPage, CorrectionPage, CorrectionsPage, StaffCorrectionPage, StaffCorrectionsPage,
+};
 use crate::i18n::I18nContextProvider;
-use crate::invoices::pages::{InvoiceDetailPage, InvoicesPage};
+use crate::invoices::pages::{ArchivePage, ArchiveStatusPage, InvoiceDetailPage, InvoicesPage};
 use crate::orders::pages::{OrderDetailPage, OrdersPage, ReorderPage, ReorderReviewPage};
 use crate::touchpoints::pages::{ActivityPage, CxPage};
 use crate::ui::form::provide_form_feedback;
 use crate::ui::layout::Layout;
 use crate::ui::link::provide_link_view;
-use crate::ui::pages::{ComplaintsPage, CorrectionsPage, HomePage, NotFound};
+use crate::ui::pages::{ComplaintsPage, HomePage, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -83,14 +86,20 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/orders/:id/reorder") view=ReorderPage ssr=SsrMode::Async />
                         <Route path=path!("/orders/:id/reorder/review") view=ReorderReviewPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
+                        <Route path=path!("/invoices/archive") view=ArchivePage ssr=SsrMode::Async />
+                        <Route path=path!("/invoices/archive/:id") view=ArchiveStatusPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices/:id") view=InvoiceDetailPage ssr=SsrMode::Async />
-                        <Route path=path!("/corrections") view=CorrectionsPage />
+                        <Route path=path!("/invoices/:id/correct") view=CorrectionFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/corrections") view=CorrectionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/corrections/:id") view=CorrectionPage ssr=SsrMode::Async />
                         <Route path=path!("/complaints") view=ComplaintsPage />
                         <Route path=path!("/staff") view=StaffHomePage />
                         <Route path=path!("/staff/sign-in") view=StaffSignInPage />
                         <Route path=path!("/staff/security") view=StaffSecurityPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invite-member") view=StaffInviteMemberPage />
+                        <Route path=path!("/staff/corrections") view=StaffCorrectionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/corrections/:id") view=StaffCorrectionPage ssr=SsrMode::Async />
                         <Route path=path!("/cx") view=CxPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>

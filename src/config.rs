@@ -23,6 +23,8 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("STYK_LOG_FORMAT", "text or json (default text)"),
     ("STYK_REQUEST_TIMEOUT", "seconds before a request is answered 503 (default 30)"),
     ("STYK_BODY_LIMIT", "largest request body in bytes (default 1048576)"),
+    ("STYK_ATTACHMENT_MAX_BYTES", "largest file a customer may attach (default 5242880)"),
+    ("STYK_CORRECTION_DECISION_DAYS", "days within which a correction request is promised a decision (default 7)"),
     ("STYK_SHUTDOWN_GRACE", "seconds in-flight requests get on shutdown (default 8)"),
     ("STYK_DB_MAX_CONNECTIONS", "database pool size (default 16)"),
     (
@@ -195,6 +197,10 @@ pub struct Config {
     pub metrics_token: Option<SecretString>,
     /// Who issues the invoices; invoices cannot be printed without it.
     pub seller: Option<Seller>,
+    /// The largest file a customer may attach; upload forms take a few of them in one body.
+    pub attachment_max_bytes: usize,
+    /// Days within which a correction request is promised a decision.
+    pub correction_decision_days: i64,
 }
 
 /// The company that issues the invoices, as printed on them.
@@ -453,6 +459,8 @@ impl Config {
             log_format,
             request_timeout: Duration::from_secs(number("STYK_REQUEST_TIMEOUT", 30, 1, 3600)?),
             body_limit: number("STYK_BODY_LIMIT", 1024 * 1024, 1024, 1 << 30)? as usize,
+            attachment_max_bytes: number("STYK_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, 1024, 100 << 20)? as usize,
+            correction_decision_days: number("STYK_CORRECTION_DECISION_DAYS", 7, 1, 90)? as i64,
             shutdown_grace: Duration::from_secs(number("STYK_SHUTDOWN_GRACE", 8, 0, 600)?),
             db_max_connections: number("STYK_DB_MAX_CONNECTIONS", 16, 1, 1000)? as u32,
         })

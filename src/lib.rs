@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod app;
 pub mod auth;
+pub mod corrections;
 pub mod error;
 pub mod invoices;
 pub mod orders;

@@ -179,3 +179,80 @@ on_both_backends! {
         app.stop().await;
     };
 }
+
+/// The ids of the archive a form post made, from its redirect.
+fn archive_of(response: &reqwest::Response) -> String {
+    let location = response.headers().get("location").unwrap().to_str().unwrap();
+    location.strip_prefix("/invoices/archive/").unwrap().to_string()
+}
+
+on_both_backends! {
+    a_period_archive_holds_every_invoice_of_the_period_once_and_only_its_owner_gets_it => |backend| async move {
+        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let ola = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&ola, OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        // The year with the account's most invoices.
+        let (year, expected): (String, i64) = sqlx::query_as(
+            "SELECT substr(i.issue_date, 1, 4) AS y, count(*) AS n FROM invoices i JOIN members m ON m.account_id = i.account_id
+             WHERE m.email = $1 GROUP BY substr(i.issue_date, 1, 4) ORDER BY n DESC LIMIT 1",
+        )
+        .bind(OLA)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+
+        // Bad dates are refused beside the fields, what was typed kept.
+        let response = app.post_form_with(&ola, "/invoices/archive", &[("preset", "custom"), ("from", &from), ("to", "2099-01-01")]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("2099-01-01"));
+
+        let response = app.post_form_with(&ola, "/invoices/archive", &[("preset", "custom"), ("from", &from), ("to", &to)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let archive = archive_of(&response);
+        let mut ready = false;
+        for _ in 0..600 {
+            let (status, html) = get(&app, &ola, &format!("/invoices/archive/{archive}")).await;
+            assert_eq!(status, StatusCode::OK);
+            if html.contains(&format!("/invoices/archive/{archive}/zip")) {
+                ready = true;
+                break;
+            }
+            assert!(html.contains("http-equiv=\"refresh\""), "the page looks again while it works");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(ready, "the archive was not built in a minute");
+        let response = ola.get(app.url(&format!("/invoices/archive/{archive}/zip"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "application/zip");
+        assert_eq!(
+            response.headers()["content-disposition"],
+            format!("attachment; filename=\"invoices-{from}-{to}.zip\"").as_str()
+        );
+        let bytes = response.bytes().await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        assert_eq!(zip.len() as i64, expected);
+        let mut names = std::collections::HashSet::new();
+        for n in 0..zip.len() {
+            let mut file = zip.by_index(n).unwrap();
+            assert!(names.insert(file.name().to_string()));
+            let mut head = [0u8; 5];
+            std::io::Read::read_exact(&mut file, &mut head).unwrap();
+            assert_eq!(&head, b"%PDF-", "{}", file.name());
+        }
+
+        // Another account and a member without the billing role get nothing of it.
+        let anna = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&anna, ANNA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        let jedrzej = TestApp::new_client();
+        assert_eq!(app.sign_in_with(&jedrzej, JEDRZEJ, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        for (client, expected) in [(&anna, StatusCode::NOT_FOUND), (&jedrzej, StatusCode::FORBIDDEN)] {
+            for path in [format!("/invoices/archive/{archive}"), format!("/invoices/archive/{archive}/zip")] {
+                let (status, body) = get(&app, client, &path).await;
+                assert_eq!(status, expected, "{path}");
+                assert!(!body.contains("/zip"), "{path}");
+            }
+        }
+        app.stop().await;
+    };
+}

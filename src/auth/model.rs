@@ -67,6 +67,11 @@ impl StaffRole {
         matches!(self, StaffRole::Agent | StaffRole::Supervisor | StaffRole::Admin)
     }
 
+    /// Staff who handle customers' requests: correction reviews, complaints.
+    pub fn handles_customers(self) -> bool {
+        matches!(self, StaffRole::Agent | StaffRole::Supervisor | StaffRole::Admin)
+    }
+
     /// Staff who read the journal across customers, under pseudonyms.
     pub fn reads_cx(self) -> bool {
         matches!(self, StaffRole::CxAnalyst | StaffRole::Supervisor | StaffRole::Admin)

@@ -640,6 +640,7 @@ pub fn StaffHomePage() -> impl IntoView {
                 {move || staff_role_label(i18n.get_locale(), role)}
             </p>
             <ul class="link-list">
+                {role.handles_customers().then(|| view! { <li><a href="/staff/corrections">{t!(i18n, staff_corrections_title)}</a></li> })}
                 {role.invites_customers().then(|| view! { <li><a href="/staff/invite-member">{t!(i18n, staff_invite_member_title)}</a></li> })}
                 {(role == StaffRole::Admin).then(|| view! { <li><a href="/staff/users">{t!(i18n, staff_users_title)}</a></li> })}
                 <li><a href="/staff/security">{t!(i18n, security_title)}</a></li>

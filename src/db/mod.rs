@@ -103,7 +103,24 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATOR,
             Backend::Postgres => &POSTGRES_MIGRATOR,
         };
-        migrator.run(&self.pool).await?;
+        if self.backend == Backend::Postgres {
+            migrator.run(&self.pool).await?;
+            return Ok(());
+        }
+        // SQLite changes some constraints only by rebuilding a table, which its manual says to do
+        // with foreign keys off (https://www.sqlite.org/lang_altertable.html#otheralter): else
+        // dropping the old table deletes the rows that reference it. The switch is a no-op inside
+        // a transaction, so it is set on the connection before the migrator opens one, and every
+        // rebuilding migration ends with a foreign key check of its own.
+        let mut conn = self.pool.acquire().await.map_err(sqlx::migrate::MigrateError::from)?;
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await
+            .map_err(sqlx::migrate::MigrateError::from)?;
+        let result = migrator.run(&mut *conn).await;
+        let restored = sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await;
+        result?;
+        restored.map_err(sqlx::migrate::MigrateError::from)?;
         Ok(())
     }
 

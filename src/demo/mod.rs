@@ -757,10 +757,7 @@ async fn flush(
     Ok(())
 }
 
-/// VAT of a net amount at a rate in basis points, rounded half up to the minor unit.
-pub fn vat_of(net_minor: i64, rate_bp: i64) -> i64 {
-    (net_minor * rate_bp + 5_000).div_euclid(10_000)
-}
+pub use crate::orders::domain::vat_of;
 
 fn at_noon(date: NaiveDate) -> i64 {
     Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap()).timestamp_millis()

@@ -67,6 +67,42 @@ pub struct InvoiceDetailView {
     pub payments: Vec<PaymentView>,
     /// The order it bills: (id, number).
     pub order: Option<(String, String)>,
+    /// What a corrective invoice corrects; `None` for a regular invoice.
+    pub corrects: Option<CorrectsView>,
+    /// Correction requests for this invoice: (id, status, submitted at).
+    pub corrections: Vec<(String, crate::corrections::domain::CorrectionStatus, i64)>,
+    /// Corrective invoices issued for it: (id, number).
+    pub correctives: Vec<(String, String)>,
+    /// A correction may be requested (a regular invoice, not cancelled).
+    pub correctable: bool,
+}
+
+/// The original a corrective invoice corrects, why, and each corrected line before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectsView {
+    pub original_id: String,
+    pub original_number: String,
+    pub original_issue_date: String,
+    pub original_ksef: Option<String>,
+    pub reason: crate::corrections::domain::CorrectionReason,
+    pub explanation: String,
+    pub changes: Vec<crate::corrections::domain::LineChange>,
+}
+
+/// An invoice archive (ZIP of a period's PDFs) and how far it has got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveView {
+    pub archive_id: String,
+    pub from: String,
+    pub to: String,
+    /// queued, building, ready, failed.
+    pub status: String,
+    pub total: i64,
+    pub done: i64,
+    pub size_bytes: i64,
+    /// Built in the background with an e-mail when ready.
+    pub large: bool,
+    pub created_at: i64,
 }
 
 #[cfg(feature = "ssr")]
@@ -98,6 +134,27 @@ mod server {
         }
         Ok(detail)
     }
+
+    fn billing_account() -> Result<String, AppError> {
+        let principal = current_principal().ok_or(AppError::Unauthorized)?;
+        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
+        if !member.role.sees_invoices() {
+            return Err(AppError::Forbidden);
+        }
+        principal.account_id.clone().ok_or(AppError::Forbidden)
+    }
+
+    pub async fn archive_list() -> Result<Vec<ArchiveView>, AppError> {
+        crate::invoices::archive::recent(&app_state()?.db, &billing_account()?).await
+    }
+
+    pub async fn archive_status(archive_id: String) -> Result<ArchiveView, AppError> {
+        let view = crate::invoices::archive::status(&app_state()?.db, &billing_account()?, &archive_id).await?;
+        if let Some(note) = crate::touchpoints::layer::StepNote::current() {
+            note.subject("archive", &view.archive_id);
+        }
+        Ok(view)
+    }
 }
 
 /// One page of the caller's invoices (owners and billing members).
@@ -110,4 +167,16 @@ pub async fn invoice_list(#[server(default)] params: InvoiceParams) -> Result<In
 #[server(prefix = "/api", endpoint = "invoice_detail")]
 pub async fn invoice_detail(invoice_id: String) -> Result<InvoiceDetailView, AppError> {
     server::invoice_detail(invoice_id).await
+}
+
+/// The caller's invoice archives of the last week (owners and billing members).
+#[server(prefix = "/api", endpoint = "archive_list")]
+pub async fn archive_list() -> Result<Vec<ArchiveView>, AppError> {
+    server::archive_list().await
+}
+
+/// One of the caller's invoice archives.
+#[server(prefix = "/api", endpoint = "archive_status")]
+pub async fn archive_status(archive_id: String) -> Result<ArchiveView, AppError> {
+    server::archive_status(archive_id).await
 }

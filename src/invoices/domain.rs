@@ -116,9 +116,79 @@ impl InvoiceQuery {
     }
 }
 
+/// The period of an invoice archive: a month, a quarter or a year (this one or the last), or
+/// any range of dates up to a year long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+/// The presets the archive page offers, in order.
+pub const PERIOD_PRESETS: [&str; 6] =
+    ["this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year"];
+
+impl Period {
+    /// A preset period around `today`.
+    pub fn preset(name: &str, today: Date) -> Option<Period> {
+        let month = |year: i32, month: u32| Period {
+            from: Date { year, month, day: 1 },
+            to: Date { year, month, day: crate::orders::domain::days_in_month(year, month) },
+        };
+        let months =
+            |year: i32, first: u32, last: u32| Period { from: month(year, first).from, to: month(year, last).to };
+        let quarter_start = (today.month - 1) / 3 * 3 + 1;
+        Some(match name {
+            "this_month" => month(today.year, today.month),
+            "last_month" if today.month == 1 => month(today.year - 1, 12),
+            "last_month" => month(today.year, today.month - 1),
+            "this_quarter" => months(today.year, quarter_start, quarter_start + 2),
+            "last_quarter" if quarter_start == 1 => months(today.year - 1, 10, 12),
+            "last_quarter" => months(today.year, quarter_start - 3, quarter_start - 1),
+            "this_year" => months(today.year, 1, 12),
+            "last_year" => months(today.year - 1, 1, 12),
+            _ => return None,
+        })
+    }
+
+    /// A custom period as typed: both dates, in order, at most 366 days.
+    pub fn custom(from: &str, to: &str) -> Result<Period, Vec<(&'static str, &'static str)>> {
+        let mut problems = Vec::new();
+        let (start, end) = Date::parse_range(from, to, &mut problems);
+        if from.trim().is_empty() {
+            problems.push(("from", "required"));
+        }
+        if to.trim().is_empty() {
+            problems.push(("to", "required"));
+        }
+        match (start, end) {
+            (Some(from), Some(to)) if problems.is_empty() => {
+                if to.days_since_epoch() - from.days_since_epoch() > 366 {
+                    return Err(vec![("to", "period_too_long")]);
+                }
+                Ok(Period { from, to })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn presets_cover_whole_months_quarters_and_years() {
+        let today = Date { year: 2026, month: 1, day: 15 };
+        let iso = |p: Period| (p.from.to_iso(), p.to.to_iso());
+        assert_eq!(iso(Period::preset("last_month", today).unwrap()), ("2025-12-01".into(), "2025-12-31".into()));
+        assert_eq!(iso(Period::preset("last_quarter", today).unwrap()), ("2025-10-01".into(), "2025-12-31".into()));
+        let may = Date { year: 2024, month: 5, day: 2 };
+        assert_eq!(iso(Period::preset("this_quarter", may).unwrap()), ("2024-04-01".into(), "2024-06-30".into()));
+        assert_eq!(iso(Period::preset("last_month", Date { year: 2024, month: 3, day: 9 }).unwrap()).1, "2024-02-29");
+        assert_eq!(Period::custom("2026-01-01", "2027-06-01"), Err(vec![("to", "period_too_long")]));
+        assert!(Period::custom("", "2026-01-01").is_err());
+    }
 
     #[test]
     fn overdue_depends_on_today() {

@@ -7,4 +7,11 @@ pub const STEPS: &[R] = &[
     R { step: S::Detail, ..R::page("/invoices/{id}", J::Invoices) },
     R::server_fn("/api/invoice_detail", J::Invoices, S::Detail),
     R::get("/invoices/{id}/pdf", J::InvoiceDownload, S::Pdf),
+    R::get("/invoices/{id}/ksef.json", J::InvoiceDownload, S::Export),
+    R::page("/invoices/archive", J::InvoiceDownload),
+    R::server_fn("/api/archive_list", J::InvoiceDownload, S::List),
+    R::post("/invoices/archive", J::InvoiceDownload, S::Request),
+    R { step: S::Detail, ..R::page("/invoices/archive/{id}", J::InvoiceDownload) },
+    R::server_fn("/api/archive_status", J::InvoiceDownload, S::Detail),
+    R::get("/invoices/archive/{id}/zip", J::InvoiceDownload, S::Export),
 ];

@@ -6,6 +6,8 @@ pub mod journeys;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod archive;
+#[cfg(feature = "ssr")]
 pub mod pdf;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -71,6 +71,7 @@ pub fn InvoicesPage() -> impl IntoView {
         <Title text=title.get_untracked() />
         <section class="panel">
             <h1>{t!(i18n, invoices_title)}</h1>
+            <p><a href="/invoices/archive">{t!(i18n, archive_link)}</a></p>
             <Loaded data=page ready=move |page: InvoicePage| {
                 if !page.problems.is_empty() {
                     status.set(422);
@@ -218,6 +219,7 @@ fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
         move || money(i18n.get_locale(), minor, &currency)
     };
     let state = detail.state;
+    let is_corrective = detail.corrects.is_some();
     let left = if state == InvoiceState::Cancelled { 0 } else { detail.gross_minor - detail.paid_minor };
     let invoice_lines: Vec<PricedLine> = detail
         .lines
@@ -234,7 +236,9 @@ fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
         .collect();
     view! {
         <section class="panel">
-            <p class="eyebrow">{t!(i18n, invoice_title)}</p>
+            <p class="eyebrow">
+                {move || if is_corrective { t_string!(i18n, invoice_pdf_corrective_title) } else { t_string!(i18n, invoice_title) }}
+            </p>
             <h1>
                 {detail.invoice_number.clone()} " "
                 <span class=format!("badge badge--{}", state.as_str())>{move || state_label(i18n.get_locale(), state)}</span>
@@ -253,11 +257,61 @@ fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
             </dl>
             <ul class="actions">
                 <li><a class="button" href=format!("/invoices/{}/pdf", detail.invoice_id) rel="external" download>{t!(i18n, order_download_invoice)}</a></li>
+                <li><a class="button button--quiet" href=format!("/invoices/{}/ksef.json", detail.invoice_id) rel="external" download>{t!(i18n, invoice_ksef_json)}</a></li>
                 {detail.order.clone().map(|(order_id, number)| view! {
                     <li><a class="button button--quiet" href=format!("/orders/{order_id}")>{t!(i18n, invoice_pdf_order)} " " {number}</a></li>
                 })}
             </ul>
         </section>
+        {detail.corrects.clone().map(|corrects| {
+            let reason = corrects.reason;
+            view! {
+                <section class="panel">
+                    <h2>
+                        {t!(i18n, invoice_pdf_corrects)} " "
+                        <a href=format!("/invoices/{}", corrects.original_id)>{corrects.original_number.clone()}</a>
+                    </h2>
+                    <dl class="facts facts--wide">
+                        <dt>{t!(i18n, invoice_pdf_issue_date)}</dt><dd>{corrects.original_issue_date.clone()}</dd>
+                        {corrects.original_ksef.clone().map(|ksef| view! { <dt>{t!(i18n, invoice_pdf_ksef)}</dt><dd>{ksef}</dd> })}
+                        <dt>{t!(i18n, correction_reason)}</dt>
+                        <dd>{move || crate::corrections::pages::reason_label(i18n.get_locale(), reason)} " — " {corrects.explanation.clone()}</dd>
+                        <dt>{t!(i18n, correction_type)}</dt>
+                        <dd>{move || crate::corrections::pages::correction_type_label(i18n.get_locale(), reason.correction_type())}</dd>
+                    </dl>
+                    {(!corrects.changes.is_empty()).then(|| view! {
+                        <crate::corrections::pages::ChangesTable changes=corrects.changes.clone() currency=detail.currency.clone() />
+                    })}
+                </section>
+            }
+        })}
+        {detail.corrects.is_none().then(|| view! {
+            <section class="panel">
+                <h2>{t!(i18n, invoice_corrections)}</h2>
+                {(detail.corrections.is_empty() && detail.correctives.is_empty()).then(|| view! {
+                    <p class="muted">{t!(i18n, invoice_no_corrections)}</p>
+                })}
+                <ul class="link-list">
+                    {detail.correctives.iter().map(|(id, number)| view! {
+                        <li>{t!(i18n, correction_corrective)} " " <a href=format!("/invoices/{id}")>{number.clone()}</a></li>
+                    }).collect_view()}
+                    {detail.corrections.iter().map(|(id, status, at)| {
+                        let status = *status;
+                        view! {
+                            <li>
+                                <a href=format!("/corrections/{id}")>{t!(i18n, correction_title)} " " {crate::ui::format::utc_date(*at)}</a> " "
+                                <span class=format!("badge badge--{}", status.as_str())>
+                                    {move || crate::corrections::pages::status_label(i18n.get_locale(), status)}
+                                </span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                {detail.correctable.then(|| view! {
+                    <a class="button button--quiet" href=format!("/invoices/{}/correct", detail.invoice_id)>{t!(i18n, invoice_request_correction)}</a>
+                })}
+            </section>
+        })}
         <section class="panel">
             <h2>{t!(i18n, order_lines)}</h2>
             <LinesTable lines=invoice_lines currency=detail.currency.clone() />
@@ -276,6 +330,134 @@ fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+// --- Archives: every invoice of a period in one ZIP ------------------------------------------------
+
+fn period_label(locale: Locale, preset: &str) -> &'static str {
+    match preset {
+        "this_month" => td_string!(locale, archive_this_month),
+        "last_month" => td_string!(locale, archive_last_month),
+        "this_quarter" => td_string!(locale, archive_this_quarter),
+        "last_quarter" => td_string!(locale, archive_last_quarter),
+        "this_year" => td_string!(locale, archive_this_year),
+        _ => td_string!(locale, archive_last_year),
+    }
+}
+
+fn archive_state_label(locale: Locale, status: &str) -> &'static str {
+    match status {
+        "queued" => td_string!(locale, archive_status_queued),
+        "building" => td_string!(locale, archive_status_building),
+        "ready" => td_string!(locale, archive_status_ready),
+        _ => td_string!(locale, archive_status_failed),
+    }
+}
+
+#[component]
+pub fn ArchivePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let title = text!(i18n, archive_title);
+    if let Some(refusal) = billing_only(title, text!(i18n, invoices_not_allowed)) {
+        return refusal;
+    }
+    let archives = Resource::new(|| (), |_| super::api::archive_list());
+    view! {
+        <Title text=title.get_untracked() />
+        <section class="panel">
+            <p class="eyebrow"><a href="/invoices">{t!(i18n, invoices_title)}</a></p>
+            <h1>{t!(i18n, archive_title)}</h1>
+            <p>{t!(i18n, archive_intro)}</p>
+            <FormAlert form="archive" />
+            <form method="post" action="/invoices/archive" class="preset-buttons">
+                {super::domain::PERIOD_PRESETS.into_iter().map(|preset| view! {
+                    <button type="submit" class="button button--quiet" name="preset" value=preset>
+                        {move || period_label(i18n.get_locale(), preset)}
+                    </button>
+                }).collect_view()}
+            </form>
+            <form method="post" action="/invoices/archive" class="filters">
+                <input type="hidden" name="preset" value="custom" />
+                <Field form="archive" name="from" kind="date" label=text!(i18n, invoices_from) />
+                <Field form="archive" name="to" kind="date" label=text!(i18n, invoices_to) />
+                <div class="filters__actions">
+                    <button type="submit" class="button">{t!(i18n, archive_build)}</button>
+                </div>
+            </form>
+        </section>
+        <section class="panel">
+            <h2>{t!(i18n, archive_recent)}</h2>
+            <Loaded data=archives ready=|archives| view! { <ArchiveList archives /> } />
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ArchiveList(archives: Vec<super::api::ArchiveView>) -> impl IntoView {
+    let i18n = use_i18n();
+    if archives.is_empty() {
+        return view! { <p class="muted">{t!(i18n, archive_none)}</p> }.into_any();
+    }
+    view! {
+        <ul class="link-list">
+            {archives.into_iter().map(|archive| {
+                let status = archive.status.clone();
+                view! {
+                    <li>
+                        <a href=format!("/invoices/archive/{}", archive.archive_id)>{archive.from.clone()} " – " {archive.to.clone()}</a>
+                        " · " {move || archive_state_label(i18n.get_locale(), &status)}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ArchiveStatusPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let title = text!(i18n, archive_title);
+    if let Some(refusal) = billing_only(title, text!(i18n, invoices_not_allowed)) {
+        return refusal;
+    }
+    let params = leptos_router::hooks::use_params_map();
+    let archive = Resource::new(move || params.read().get("id").unwrap_or_default(), super::api::archive_status);
+    view! {
+        <Title text=title.get_untracked() />
+        <Loaded data=archive ready=|archive| view! { <ArchiveProgress archive /> } />
+    }
+    .into_any()
+}
+
+#[component]
+fn ArchiveProgress(archive: super::api::ArchiveView) -> impl IntoView {
+    let i18n = use_i18n();
+    let working = matches!(archive.status.as_str(), "queued" | "building");
+    let status = archive.status.clone();
+    let name = format!("invoices-{}-{}.zip", archive.from, archive.to);
+    view! {
+        // Without JavaScript too, the page looks again every two seconds until the archive is ready.
+        {working.then(|| view! { <leptos_meta::Meta http_equiv="refresh" content="2" /> })}
+        <section class="panel" aria-live="polite">
+            <p class="eyebrow"><a href="/invoices/archive">{t!(i18n, archive_title)}</a></p>
+            <h1>{archive.from.clone()} " – " {archive.to.clone()}</h1>
+            <p><strong>{move || archive_state_label(i18n.get_locale(), &status)}</strong></p>
+            <label for="archive-progress">{t!(i18n, archive_progress)} " " {archive.done} " / " {archive.total}</label>
+            <progress id="archive-progress" max=archive.total.max(1) value=archive.done></progress>
+            {(working && archive.large).then(|| view! { <p class="notice">{t!(i18n, archive_large)}</p> })}
+            {(archive.status == "ready").then(|| view! {
+                <p>
+                    <a class="button" href=format!("/invoices/archive/{}/zip", archive.archive_id) rel="external" download=name.clone()>
+                        {t!(i18n, archive_download)}
+                    </a>
+                    " " <span class="muted">{format!("{:.1} MB", archive.size_bytes as f64 / 1_048_576.0)}</span>
+                </p>
+            })}
+            {(archive.status == "failed").then(|| view! { <p class="alert" role="alert">{t!(i18n, archive_failed)}</p> })}
         </section>
     }
 }

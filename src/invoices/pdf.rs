@@ -43,6 +43,8 @@ pub struct PrintedInvoice {
     /// As stored: unpaid, partly_paid, paid, cancelled.
     pub status: String,
     pub lines: Vec<PrintedLine>,
+    /// What a corrective invoice corrects; `None` for a regular invoice.
+    pub correction: Option<crate::corrections::store::CorrectiveFacts>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,24 +59,27 @@ pub struct PrintedLine {
     pub gross_minor: i64,
 }
 
-type InvoiceRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-);
+/// An invoice row as stored, with the number of the order it bills.
+#[derive(sqlx::FromRow)]
+struct InvoiceRow {
+    invoice_number: String,
+    issue_date: String,
+    sale_date: String,
+    due_date: String,
+    currency: String,
+    net_minor: i64,
+    vat_minor: i64,
+    gross_minor: i64,
+    paid_minor: i64,
+    ksef_number: Option<String>,
+    buyer_name: String,
+    buyer_tax_id: Option<String>,
+    buyer_address: String,
+    order_number: Option<String>,
+    order_id: Option<String>,
+    status: String,
+    kind: String,
+}
 
 /// One of the account's invoices; `NotFound` for any other id, all alike.
 pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Result<PrintedInvoice, AppError> {
@@ -84,7 +89,7 @@ pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Res
     let row: InvoiceRow = sqlx::query_as(
         "SELECT i.invoice_number, i.issue_date, i.sale_date, i.due_date, i.currency, i.net_minor, i.vat_minor,
                 i.gross_minor, i.paid_minor, i.ksef_number, i.buyer_name, i.buyer_tax_id, i.buyer_address,
-                o.order_number, o.order_id, i.status
+                o.order_number, o.order_id, i.status, i.kind
          FROM invoices i LEFT JOIN orders o ON o.order_id = i.order_id
          WHERE i.invoice_id = $1 AND i.account_id = $2",
     )
@@ -102,41 +107,29 @@ pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Res
     .fetch_all(&db.pool)
     .await
     .map_err(db_error)?;
-    let (
-        number,
-        issue_date,
-        sale_date,
-        due_date,
-        currency,
-        net,
-        vat,
-        gross,
-        paid,
-        ksef,
-        buyer,
-        buyer_tax_id,
-        buyer_address,
-        order,
-        order_id,
-        status,
-    ) = row;
+    let correction = if row.kind == "corrective" {
+        crate::corrections::store::corrective_facts(db, account_id, invoice_id).await?
+    } else {
+        None
+    };
     Ok(PrintedInvoice {
-        number,
-        issue_date,
-        sale_date,
-        due_date,
-        currency,
-        net_minor: net,
-        vat_minor: vat,
-        gross_minor: gross,
-        paid_minor: paid,
-        ksef_number: ksef,
-        buyer_name: buyer,
-        buyer_tax_id,
-        buyer_address,
-        order_number: order,
-        order_id,
-        status,
+        correction,
+        number: row.invoice_number,
+        issue_date: row.issue_date,
+        sale_date: row.sale_date,
+        due_date: row.due_date,
+        currency: row.currency,
+        net_minor: row.net_minor,
+        vat_minor: row.vat_minor,
+        gross_minor: row.gross_minor,
+        paid_minor: row.paid_minor,
+        ksef_number: row.ksef_number,
+        buyer_name: row.buyer_name,
+        buyer_tax_id: row.buyer_tax_id,
+        buyer_address: row.buyer_address,
+        order_number: row.order_number,
+        order_id: row.order_id,
+        status: row.status,
         lines: lines
             .into_iter()
             .map(|(description, quantity, unit, unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)| {
@@ -225,10 +218,55 @@ async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>,
     }
 }
 
+/// A corrective invoice's lines: each corrected line before, after, and the difference.
+fn corrected_rows(
+    layout: &mut Layout,
+    columns: &[Column],
+    facts: &crate::corrections::store::CorrectiveFacts,
+    locale: Locale,
+) {
+    for change in &facts.lines {
+        let difference = change.difference();
+        for (label, values, amounts, weight) in [
+            (td_string!(locale, correction_before), Some(&change.before), change.before.amounts(), Weight::Regular),
+            (td_string!(locale, correction_after), Some(&change.after), change.after.amounts(), Weight::Regular),
+            (td_string!(locale, correction_difference), None, difference, Weight::Bold),
+        ] {
+            layout.table_row(
+                columns,
+                &[
+                    if values.is_some_and(|v| std::ptr::eq(v, &change.before)) {
+                        change.line_no.to_string()
+                    } else {
+                        String::new()
+                    },
+                    match values {
+                        Some(v) => format!("{label}: {}", v.description),
+                        None => label.to_string(),
+                    },
+                    values.map(|v| v.quantity.to_string()).unwrap_or_default(),
+                    values.map(|_| change.unit.clone()).unwrap_or_default(),
+                    values.map(|v| amount(locale, v.unit_price_minor)).unwrap_or_default(),
+                    values.map(|v| vat_rate(v.vat_rate_bp)).unwrap_or_default(),
+                    amount(locale, amounts.net_minor),
+                    amount(locale, amounts.vat_minor),
+                    amount(locale, amounts.gross_minor),
+                ],
+                weight,
+            );
+        }
+    }
+}
+
 /// Lays the invoice out on A4 pages.
 pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) -> Result<Vec<u8>, PdfError> {
     let mut layout = Layout::new();
-    layout.line(td_string!(locale, invoice_pdf_title), 18.0, Weight::Bold);
+    let title_word = if invoice.correction.is_some() {
+        td_string!(locale, invoice_pdf_corrective_title)
+    } else {
+        td_string!(locale, invoice_pdf_title)
+    };
+    layout.line(title_word, 18.0, Weight::Bold);
     layout.line(&format!("{} {}", td_string!(locale, invoice_pdf_number), invoice.number), 12.0, Weight::Bold);
     layout.gap(2.0);
     layout.line(
@@ -243,6 +281,56 @@ pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) ->
     }
     if let Some(order) = &invoice.order_number {
         layout.line(&format!("{}: {order}", td_string!(locale, invoice_pdf_order)), 9.0, Weight::Regular);
+    }
+    if let Some(facts) = &invoice.correction {
+        layout.gap(6.0);
+        layout.line(
+            &format!(
+                "{}: {} {} {}{}",
+                td_string!(locale, invoice_pdf_corrects),
+                facts.original_number,
+                td_string!(locale, invoice_pdf_of_date),
+                facts.original_issue_date,
+                facts.original_ksef.as_ref().map(|k| format!(", KSeF {k}")).unwrap_or_default()
+            ),
+            10.0,
+            Weight::Bold,
+        );
+        layout.line(
+            &format!(
+                "{}: {} — {}",
+                td_string!(locale, correction_reason),
+                crate::corrections::pages::reason_label(locale, facts.reason),
+                facts.explanation
+            ),
+            9.0,
+            Weight::Regular,
+        );
+        layout.line(
+            &format!(
+                "{}: {}",
+                td_string!(locale, correction_type),
+                crate::corrections::ksef::correction_type_label(locale, facts.reason.correction_type())
+            ),
+            9.0,
+            Weight::Regular,
+        );
+        if facts.buyer_before.name != invoice.buyer_name
+            || facts.buyer_before.address != invoice.buyer_address
+            || facts.buyer_before.tax_id != invoice.buyer_tax_id
+        {
+            layout.line(
+                &format!(
+                    "{}: {}, {}{}",
+                    td_string!(locale, invoice_pdf_buyer_before),
+                    facts.buyer_before.name,
+                    facts.buyer_before.address,
+                    facts.buyer_before.tax_id.as_ref().map(|id| format!(", {id}")).unwrap_or_default()
+                ),
+                9.0,
+                Weight::Regular,
+            );
+        }
     }
     layout.gap(10.0);
     let half = (PAGE_WIDTH - 2.0 * MARGIN) / 2.0;
@@ -291,7 +379,11 @@ pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) ->
         td_string!(locale, order_col_gross).to_string(),
     ];
     layout.table_header(&columns, &header);
-    for (n, line) in invoice.lines.iter().enumerate() {
+    if let Some(facts) = &invoice.correction {
+        corrected_rows(&mut layout, &columns, facts, locale);
+    }
+    let plain_lines = if invoice.correction.is_some() { &[][..] } else { &invoice.lines[..] };
+    for (n, line) in plain_lines.iter().enumerate() {
         layout.table_row(
             &columns,
             &[
@@ -357,7 +449,15 @@ pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) ->
     layout.gap(14.0);
     let currency = &invoice.currency;
     layout.line(
-        &format!("{}: {}", td_string!(locale, invoice_pdf_total_due), money(locale, invoice.gross_minor, currency)),
+        &format!(
+            "{}: {}",
+            if invoice.correction.is_some() {
+                td_string!(locale, correction_total_difference)
+            } else {
+                td_string!(locale, invoice_pdf_total_due)
+            },
+            money(locale, invoice.gross_minor, currency)
+        ),
         11.0,
         Weight::Bold,
     );
@@ -377,7 +477,7 @@ pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) ->
         9.5,
         Weight::Bold,
     );
-    let title = format!("{} {}", td_string!(locale, invoice_pdf_title), invoice.number);
+    let title = format!("{title_word} {}", invoice.number);
     let number = invoice.number.clone();
     let page_word = td_string!(locale, statement_page);
     layout.finish(&title, leptos_i18n::Locale::as_str(locale), move |page, pages| {

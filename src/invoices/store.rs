@@ -1,5 +1,5 @@
 //! The invoices' SQL. Every statement names the account it reads for.
-use super::api::{InvoiceDetailView, InvoiceLineView, InvoicePage, InvoiceRow, PaymentView};
+use super::api::{CorrectsView, InvoiceDetailView, InvoiceLineView, InvoicePage, InvoiceRow, PaymentView};
 use super::domain::{InvoiceParams, InvoiceQuery, InvoiceState};
 use crate::auth::sessions::db_error;
 use crate::db::{now_ms, Db};
@@ -110,7 +110,20 @@ pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<Invoi
     .await
     .map_err(db_error)?;
     let today = utc_date(now_ms());
+    let (corrections, correctives) = crate::corrections::store::of_invoice(db, account_id, invoice_id).await?;
     Ok(InvoiceDetailView {
+        correctable: invoice.correction.is_none() && invoice.status != "cancelled",
+        corrects: invoice.correction.clone().map(|facts| CorrectsView {
+            original_id: facts.original_id,
+            original_number: facts.original_number,
+            original_issue_date: facts.original_issue_date,
+            original_ksef: facts.original_ksef,
+            reason: facts.reason,
+            explanation: facts.explanation,
+            changes: facts.lines,
+        }),
+        corrections,
+        correctives,
         invoice_id: invoice_id.to_string(),
         state: InvoiceState::of(&invoice.status, &invoice.due_date, &today),
         vat: crate::orders::api::VatRow::group(

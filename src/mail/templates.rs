@@ -50,6 +50,29 @@ pub enum Template {
         total: String,
         link: String,
     },
+    /// A member asked for a correction of an invoice.
+    CorrectionReceived {
+        invoice_number: String,
+        /// The date a decision is promised by.
+        decide_by: String,
+        link: String,
+    },
+    /// A large invoice archive the member asked for is ready to download.
+    ArchiveReady {
+        from: String,
+        to: String,
+        link: String,
+    },
+    /// Staff decided on a correction request.
+    CorrectionDecided {
+        invoice_number: String,
+        status: crate::corrections::domain::CorrectionStatus,
+        /// The corrective invoice's number, when one was issued.
+        corrective_number: Option<String>,
+        /// Why it was rejected or only partly accepted.
+        note: Option<String>,
+        link: String,
+    },
 }
 
 impl Template {
@@ -64,6 +87,9 @@ impl Template {
             Template::EmailChangeVerify { .. } => "email_change_verify",
             Template::EmailChanged { .. } => "email_changed",
             Template::ReorderRequested { .. } => "reorder_requested",
+            Template::CorrectionReceived { .. } => "correction_received",
+            Template::ArchiveReady { .. } => "archive_ready",
+            Template::CorrectionDecided { .. } => "correction_decided",
         }
     }
 }
@@ -229,6 +255,46 @@ impl Template {
                     after: vec![t(td_string!(locale, mail_reorder_next))],
                 }
             }
+            Template::CorrectionReceived { invoice_number, decide_by, link } => {
+                let values = [("number", invoice_number.as_str()), ("date", decide_by.as_str())];
+                Parts {
+                    subject: fill(td_string!(locale, mail_correction_received_subject), &values),
+                    paragraphs: vec![fill(td_string!(locale, mail_correction_received_body), &values)],
+                    action: Some((t(td_string!(locale, mail_action_view_correction)), link.clone())),
+                    after: vec![],
+                }
+            }
+            Template::ArchiveReady { from, to, link } => {
+                let values = [("from", from.as_str()), ("to", to.as_str())];
+                Parts {
+                    subject: t(td_string!(locale, mail_archive_subject)),
+                    paragraphs: vec![fill(td_string!(locale, mail_archive_body), &values)],
+                    action: Some((t(td_string!(locale, mail_action_download_archive)), link.clone())),
+                    after: vec![t(td_string!(locale, mail_archive_kept))],
+                }
+            }
+            Template::CorrectionDecided { invoice_number, status, corrective_number, note, link } => {
+                use crate::corrections::domain::CorrectionStatus as S;
+                let values =
+                    [("number", invoice_number.as_str()), ("corrective", corrective_number.as_deref().unwrap_or(""))];
+                let mut paragraphs = vec![fill(
+                    match status {
+                        S::Accepted => td_string!(locale, mail_correction_accepted_body),
+                        S::PartlyAccepted => td_string!(locale, mail_correction_partly_body),
+                        _ => td_string!(locale, mail_correction_rejected_body),
+                    },
+                    &values,
+                )];
+                if let Some(note) = note {
+                    paragraphs.push(format!("{}: {note}", td_string!(locale, correction_decision_note)));
+                }
+                Parts {
+                    subject: fill(td_string!(locale, mail_correction_decided_subject), &values),
+                    paragraphs,
+                    action: Some((t(td_string!(locale, mail_action_view_correction)), link.clone())),
+                    after: vec![],
+                }
+            }
         }
     }
 }
@@ -268,6 +334,19 @@ mod tests {
                 total: "1 234,56 PLN".into(),
                 link: link.clone(),
             },
+            Template::CorrectionReceived {
+                invoice_number: "FV/2026/11/000001".into(),
+                decide_by: "2026-12-01".into(),
+                link: link.clone(),
+            },
+            Template::CorrectionDecided {
+                invoice_number: "FV/2026/11/000001".into(),
+                status: crate::corrections::domain::CorrectionStatus::PartlyAccepted,
+                corrective_number: Some("KOR/2026/11/000001".into()),
+                note: Some("Rabat tylko na pozycję 1".into()),
+                link: link.clone(),
+            },
+            Template::ArchiveReady { from: "2026-01-01".into(), to: "2026-03-31".into(), link: link.clone() },
         ]
     }
 

@@ -152,7 +152,7 @@ impl Date {
     }
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+pub fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
@@ -389,4 +389,11 @@ mod tests {
         assert_eq!(Quantity::parse("99999999999999999999999"), Err("quantity_too_large"));
         assert_eq!(Quantity::parse(""), Err("required"));
     }
+}
+
+/// VAT of a net amount at a rate in basis points, rounded half up to the minor unit (half away
+/// from zero for negative amounts, so a correction's difference is the mirror of the original).
+pub fn vat_of(net_minor: i64, rate_bp: i64) -> i64 {
+    let scaled = net_minor.abs() * rate_bp;
+    net_minor.signum() * (scaled + 5_000).div_euclid(10_000)
 }

@@ -262,10 +262,7 @@ pub async fn detail(
     })
 }
 
-/// VAT of a net amount at a rate in basis points, rounded half up to the minor unit.
-pub fn vat_of(net_minor: i64, rate_bp: i64) -> i64 {
-    (net_minor * rate_bp + 5_000).div_euclid(10_000)
-}
+pub use super::domain::vat_of;
 
 /// A past line with today's product: (line no, description, past quantity, past price, past VAT
 /// rate, product id, unit, today's price, today's rate, sold).

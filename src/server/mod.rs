@@ -38,6 +38,8 @@ pub struct AppState {
     pub sessions: AppSessionStore,
     /// Wakes the mail relay as soon as a transaction with outbox rows has committed.
     pub mail_wakeup: Arc<Notify>,
+    /// Wakes the invoice archive worker when an archive is asked for.
+    pub archive_wakeup: ArchiveWakeup,
     /// Queues touchpoints for the journal's writer.
     pub touchpoints: Recorder,
     /// Budgets browser beacons per client address.
@@ -46,9 +48,17 @@ pub struct AppState {
     pub pseudonyms: Pseudonyms,
 }
 
+/// Wakes the invoice archive worker (its own type: the state's fields are told apart by type).
+#[derive(Clone, Default)]
+pub struct ArchiveWakeup(pub Arc<Notify>);
+
 impl AppState {
     pub fn wake_mail_relay(&self) {
         self.mail_wakeup.notify_one();
+    }
+
+    pub fn wake_archive_worker(&self) {
+        self.archive_wakeup.0.notify_one();
     }
 }
 
@@ -126,6 +136,7 @@ impl Server {
             config: Arc::new(config),
             sessions,
             mail_wakeup: Arc::new(Notify::new()),
+            archive_wakeup: ArchiveWakeup::default(),
             touchpoints,
             beacons,
             pseudonyms,
@@ -168,7 +179,8 @@ impl Server {
     }
 }
 
-/// The background work of this instance: the mail relay and the expired-session cleanup. Each is
+/// The background work of this instance: the mail relay, the expired-session cleanup, the
+/// journal's jobs and the invoice archive builder. Each is
 /// supervised: if it fails it is logged and started again.
 fn start_workers(
     state: &AppState,
@@ -211,5 +223,7 @@ fn start_workers(
         state.config.touchpoints.retention,
         stop.clone(),
     ));
-    Ok(vec![relay, cleanup, journal])
+    let archives =
+        tokio::spawn(crate::invoices::archive::run(state.clone(), state.archive_wakeup.0.clone(), stop.clone()));
+    Ok(vec![relay, cleanup, journal, archives])
 }

@@ -62,6 +62,9 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::accounts::handlers::routes())
         .merge(crate::accounts::statement::routes())
         .merge(crate::invoices::pdf::routes())
+        .merge(crate::invoices::archive::routes())
+        .merge(crate::corrections::handlers::routes())
+        .merge(crate::corrections::ksef::routes())
         .route("/api/beacon", axum::routing::post(crate::touchpoints::beacon::receive))
         .route("/account/activity/export", get(crate::touchpoints::export::download))
         .merge(extra)
@@ -168,7 +171,14 @@ pub async fn reject_cross_site(State(state): State<AppState>, request: Request, 
 /// read; a chunked body is cut off at the limit. Server functions read their whole body and would
 /// report the cut as a generic error, so the flag turns any such response into 413.
 pub async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = state.config.body_limit;
+    // The correction form carries files; everything else is small.
+    let limit = if request.method() == axum::http::Method::POST
+        && crate::corrections::handlers::is_upload_path(request.uri().path())
+    {
+        crate::corrections::handlers::upload_body_limit(&state)
+    } else {
+        state.config.body_limit
+    };
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {

@@ -31,7 +31,7 @@ pub enum Journey {
     Reorder,
     Invoices,
     InvoiceDownload,
-    Corrections,
+    CorrectionRequest,
     Complaints,
     StaffSignIn,
     StaffWork,
@@ -57,6 +57,7 @@ pub const TRACKED_JOURNEYS: &[JourneyRule] = &[
     JourneyRule { journey: Journey::EmailChange, settled_by: &[StepName::Request, StepName::Confirm] },
     JourneyRule { journey: Journey::PasswordChange, settled_by: &[StepName::Submit] },
     JourneyRule { journey: Journey::Reorder, settled_by: &[StepName::Confirm] },
+    JourneyRule { journey: Journey::CorrectionRequest, settled_by: &[StepName::Submit] },
 ];
 
 impl Journey {
@@ -80,7 +81,7 @@ impl Journey {
         Journey::Reorder,
         Journey::Invoices,
         Journey::InvoiceDownload,
-        Journey::Corrections,
+        Journey::CorrectionRequest,
         Journey::Complaints,
         Journey::StaffSignIn,
         Journey::StaffWork,
@@ -109,7 +110,7 @@ impl Journey {
             Journey::Reorder => "reorder",
             Journey::Invoices => "invoices",
             Journey::InvoiceDownload => "invoice_download",
-            Journey::Corrections => "corrections",
+            Journey::CorrectionRequest => "correction_request",
             Journey::Complaints => "complaints",
             Journey::StaffSignIn => "staff_sign_in",
             Journey::StaffWork => "staff_work",
@@ -164,10 +165,16 @@ pub enum StepName {
     SetDefault,
     /// A document was downloaded as a PDF.
     Pdf,
+    /// A form's effect was shown before sending it (a correction's difference).
+    Preview,
+    /// A file attached to a request was opened.
+    Attachment,
+    /// Staff decided on a customer's request.
+    Decide,
 }
 
 impl StepName {
-    pub const ALL: [StepName; 22] = [
+    pub const ALL: [StepName; 25] = [
         StepName::View,
         StepName::Submit,
         StepName::List,
@@ -190,6 +197,9 @@ impl StepName {
         StepName::Review,
         StepName::SetDefault,
         StepName::Pdf,
+        StepName::Preview,
+        StepName::Attachment,
+        StepName::Decide,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -216,6 +226,9 @@ impl StepName {
             StepName::Review => "review",
             StepName::SetDefault => "set_default",
             StepName::Pdf => "pdf",
+            StepName::Preview => "preview",
+            StepName::Attachment => "attachment",
+            StepName::Decide => "decide",
         }
     }
 
@@ -309,7 +322,6 @@ impl RouteStep {
 pub const SHELL_STEPS: &[RouteStep] = &[
     RouteStep::page("/", Journey::Browse),
     RouteStep::server_fn("/api/set_language", Journey::Browse, StepName::ChangeLanguage),
-    RouteStep::page("/corrections", Journey::Corrections),
     RouteStep::page("/complaints", Journey::Complaints),
 ];
 
@@ -322,6 +334,7 @@ pub fn all_steps() -> impl Iterator<Item = &'static RouteStep> {
         .chain(crate::accounts::journeys::STEPS)
         .chain(crate::orders::journeys::STEPS)
         .chain(crate::invoices::journeys::STEPS)
+        .chain(crate::corrections::journeys::STEPS)
 }
 
 /// Paths that are not steps of a customer journey: infrastructure, static files, the beacon

@@ -28,7 +28,7 @@ pub fn journey_label(locale: Locale, journey: Journey) -> &'static str {
         Journey::Reorder => td_string!(locale, journey_reorder),
         Journey::Invoices => td_string!(locale, journey_invoices),
         Journey::InvoiceDownload => td_string!(locale, journey_invoice_download),
-        Journey::Corrections => td_string!(locale, journey_corrections),
+        Journey::CorrectionRequest => td_string!(locale, journey_correction_request),
         Journey::Complaints => td_string!(locale, journey_complaints),
         Journey::StaffSignIn => td_string!(locale, journey_staff_sign_in),
         Journey::StaffWork => td_string!(locale, journey_staff_work),
@@ -61,6 +61,9 @@ pub fn step_label(locale: Locale, step: StepName) -> &'static str {
         StepName::Review => td_string!(locale, step_review),
         StepName::SetDefault => td_string!(locale, step_set_default),
         StepName::Pdf => td_string!(locale, step_pdf),
+        StepName::Preview => td_string!(locale, step_preview),
+        StepName::Attachment => td_string!(locale, step_attachment),
+        StepName::Decide => td_string!(locale, step_decide),
     }
 }
 

@@ -78,6 +78,15 @@ pub fn field_error_text(locale: Locale, code: &str) -> &'static str {
         "postal_code_invalid" => td_string!(locale, field_error_postal_code_invalid),
         "quantity_negative" => td_string!(locale, field_error_quantity_negative),
         "quantity_too_large" => td_string!(locale, field_error_quantity_too_large),
+        "amount_invalid" => td_string!(locale, field_error_amount_invalid),
+        "amount_too_large" => td_string!(locale, field_error_amount_too_large),
+        "vat_rate_invalid" => td_string!(locale, field_error_vat_rate_invalid),
+        "file_name_invalid" => td_string!(locale, field_error_file_name_invalid),
+        "file_too_large" => td_string!(locale, field_error_file_too_large),
+        "file_empty" => td_string!(locale, field_error_file_empty),
+        "file_type_not_allowed" => td_string!(locale, field_error_file_type_not_allowed),
+        "too_many_files" => td_string!(locale, field_error_too_many_files),
+        "partly_same_as_asked" => td_string!(locale, field_error_partly_same_as_asked),
         _ => td_string!(locale, field_error_invalid),
     }
 }
@@ -96,6 +105,9 @@ pub fn alert_text(locale: Locale, code: &str) -> &'static str {
         "nothing_to_order" => td_string!(locale, alert_nothing_to_order),
         "nothing_available" => td_string!(locale, alert_nothing_available),
         "stale_form" => td_string!(locale, alert_stale_form),
+        "nothing_to_correct" => td_string!(locale, alert_nothing_to_correct),
+        "not_correctable" => td_string!(locale, alert_not_correctable),
+        "already_decided" => td_string!(locale, alert_already_decided),
         _ => td_string!(locale, err_internal),
     }
 }
@@ -123,6 +135,8 @@ pub fn notice_text(locale: Locale, code: &str) -> Option<&'static str> {
         "address_saved" => td_string!(locale, notice_address_saved),
         "address_removed" => td_string!(locale, notice_address_removed),
         "address_default_set" => td_string!(locale, notice_address_default_set),
+        "correction_submitted" => td_string!(locale, notice_correction_submitted),
+        "correction_decided" => td_string!(locale, notice_correction_decided),
         _ => return None,
     })
 }

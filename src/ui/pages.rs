@@ -67,7 +67,6 @@ macro_rules! gated_page {
     };
 }
 
-gated_page!(CorrectionsPage, gated_title_corrections);
 gated_page!(ComplaintsPage, gated_title_complaints);
 
 /// The fallback route: a translated page with status 404.

@@ -1,0 +1,472 @@
+//! The correction forms and files: the customer's request (a multipart post that previews,
+//! attaches and submits), the staff decision, and the attachments' downloads for each side.
+use super::attachments::{self, header_file_name, Upload};
+use super::domain::{typed_buyer, typed_changes, CorrectionReason, Decision, MAX_EXPLANATION};
+use super::store::{self, DecisionRefusal, NewCorrection, Scope, MAX_ATTACHMENTS};
+use crate::auth::sessions::Principal;
+use crate::error::AppError;
+use crate::mail::templates::{locale_from_code, Template};
+use crate::orders::domain::looks_like_id;
+use crate::server::errors::{error_response, locale_from_headers};
+use crate::server::render::{page, see_other};
+use crate::server::AppState;
+use crate::touchpoints::layer::StepNote;
+use crate::ui::form::FormFeedback;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/invoices/{id}/correct", post(request_form))
+        .route("/corrections/{id}/attachments/{attachment}", get(customer_attachment))
+        .route("/staff/corrections/{id}", post(decision_form))
+        .route("/staff/corrections/{id}/attachments/{attachment}", get(staff_attachment))
+}
+
+/// Whether a path is the request form, whose body carries files (see `server::routes::limit_body`).
+pub fn is_upload_path(path: &str) -> bool {
+    path.starts_with("/invoices/") && path.ends_with("/correct")
+}
+
+/// The largest body the request form may send: its files and its fields.
+pub fn upload_body_limit(state: &AppState) -> usize {
+    state.config.attachment_max_bytes * MAX_ATTACHMENTS + state.config.body_limit
+}
+
+fn refuse(parts: &Parts, error: AppError) -> Response {
+    if let Some(note) = StepNote::of(parts) {
+        note.error(match error {
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "not_allowed",
+            AppError::Unauthorized => "sign_in_required",
+            _ => "unavailable",
+        });
+    }
+    let locale = locale_from_headers(&parts.headers);
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    error_response(status, &error, locale, false, "")
+}
+
+/// The signed-in billing member: (account, member id, e-mail).
+fn billing_member(parts: &Parts) -> Result<(String, String, String), AppError> {
+    let principal = parts.extensions.get::<Principal>().ok_or(AppError::Unauthorized)?;
+    let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
+    if !member.role.sees_invoices() {
+        return Err(AppError::Forbidden);
+    }
+    let account_id = principal.account_id.clone().ok_or(AppError::Forbidden)?;
+    Ok((account_id, member.member_id.clone(), member.email.clone()))
+}
+
+fn handling_staff(parts: &Parts) -> Result<String, AppError> {
+    let principal = parts.extensions.get::<Principal>().ok_or(AppError::Unauthorized)?;
+    let staff = principal.viewer.staff().ok_or(AppError::Forbidden)?;
+    if !staff.role.handles_customers() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(staff.staff_id.clone())
+}
+
+/// The form as posted: its text fields and its files.
+struct Posted {
+    fields: Vec<(String, String)>,
+    files: Vec<Upload>,
+}
+
+impl Posted {
+    fn get(&self, name: &str) -> Option<String> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+}
+
+/// Reads the multipart body; a file longer than `max` is cut there and flagged. `None` when the
+/// body is not a readable multipart form.
+async fn read_multipart(mut multipart: Multipart, max: usize) -> Option<Posted> {
+    let mut posted = Posted { fields: Vec::new(), files: Vec::new() };
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(file_name) = field.file_name().map(str::to_string) {
+            // An empty file input still sends a part, with no name and no bytes.
+            let mut content = Vec::new();
+            let mut oversize = false;
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if content.len() + chunk.len() > max {
+                    oversize = true;
+                    break;
+                }
+                content.extend_from_slice(&chunk);
+            }
+            if file_name.is_empty() && content.is_empty() {
+                continue;
+            }
+            if oversize {
+                content.clear();
+            }
+            posted.files.push(Upload { file_name, content, oversize });
+        } else {
+            let value = field.text().await.ok()?;
+            if posted.fields.len() >= 2_000 {
+                return None;
+            }
+            posted.fields.push((name, value.chars().take(4_000).collect()));
+        }
+    }
+    Some(posted)
+}
+
+async fn member_language(state: &AppState, member_id: &str) -> crate::i18n::Locale {
+    let language: Option<(String,)> = sqlx::query_as("SELECT preferred_language FROM members WHERE member_id = $1")
+        .bind(member_id)
+        .fetch_optional(&state.db.pool)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot read the member's language; the e-mail goes out in English");
+            None
+        });
+    locale_from_code(language.as_ref().map(|(l,)| l.as_str()).unwrap_or("en"))
+}
+
+fn mail_domain(state: &AppState) -> String {
+    url::Url::parse(&state.config.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "styk".into())
+}
+
+async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let note = StepNote::of(&parts);
+    let (account_id, member_id, email) = match billing_member(&parts) {
+        Ok(member) => member,
+        Err(AppError::Unauthorized) => {
+            if let Some(note) = &note {
+                note.denied("sign_in_required");
+            }
+            let back = if looks_like_id(&invoice_id) {
+                format!("%2Finvoices%2F{invoice_id}%2Fcorrect")
+            } else {
+                String::new()
+            };
+            return see_other(&format!("/sign-in?next={back}"));
+        }
+        Err(error) => return refuse(&parts, error),
+    };
+    let copy = Request::from_parts(parts.clone(), body);
+    let Ok(multipart) = Multipart::from_request(copy, &state).await else {
+        return crate::server::errors::bare(StatusCode::BAD_REQUEST);
+    };
+    let Some(posted) = read_multipart(multipart, state.config.attachment_max_bytes).await else {
+        return crate::server::errors::bare(StatusCode::BAD_REQUEST);
+    };
+    if let Some(note) = &note {
+        note.subject("invoice", &invoice_id);
+    }
+    let action = posted.get("action").unwrap_or_default();
+    let removing = posted.get("remove").filter(|id| looks_like_id(id));
+    if let Some(note) = &note {
+        note.form(if action == "submit" { "submit" } else { "preview" });
+    }
+    let key = posted.get("key").unwrap_or_default();
+    let mut feedback = FormFeedback::for_form("correction");
+    feedback.values = posted.fields.iter().filter(|(k, _)| k != "action" && k != "remove").cloned().collect();
+    if !looks_like_id(&key) {
+        feedback.alert = Some("stale_form".into());
+        return page(&state, parts, Some(feedback), None, StatusCode::BAD_REQUEST).await;
+    }
+    let form = match store::form(&state.db, &account_id, &invoice_id, Some(key.clone()), 0).await {
+        Ok(form) => form,
+        Err(error) => return refuse(&parts, error),
+    };
+
+    // Files first, so a file survives whatever else is wrong with the form.
+    let mut problems: Vec<(String, &'static str)> = Vec::new();
+    if let Some(attachment_id) = &removing {
+        if let Err(error) = store::remove_draft_attachment(&state.db, &account_id, &key, attachment_id).await {
+            return refuse(&parts, error);
+        }
+    }
+    let mut attached = form.attachments.len();
+    for upload in &posted.files {
+        if attached >= MAX_ATTACHMENTS {
+            problems.push(("files".into(), "too_many_files"));
+            break;
+        }
+        match attachments::check(upload) {
+            Ok(file) => {
+                if let Err(error) = store::add_attachment(
+                    &state.db,
+                    &account_id,
+                    &key,
+                    &file.file_name,
+                    file.content_type,
+                    &upload.content,
+                )
+                .await
+                {
+                    return refuse(&parts, error);
+                }
+                attached += 1;
+            }
+            Err(code) => problems.push(("files".into(), code)),
+        }
+    }
+
+    let typed = |name: &str| posted.get(name);
+    let changes = typed_changes(&form.lines, &typed).unwrap_or_else(|mut found| {
+        problems.append(&mut found);
+        Vec::new()
+    });
+    let buyer = typed_buyer(&form.buyer, &typed).unwrap_or_else(|mut found| {
+        problems.append(&mut found);
+        Default::default()
+    });
+    let reason = posted.get("reason").unwrap_or_default();
+    let reason = CorrectionReason::parse(&reason);
+    let explanation = posted.get("explanation").unwrap_or_default().trim().to_string();
+    if action == "submit" {
+        if reason.is_none() {
+            problems.push(("reason".into(), "required"));
+        }
+        if explanation.is_empty() {
+            problems.push(("explanation".into(), "required"));
+        }
+    }
+    if explanation.chars().count() > MAX_EXPLANATION {
+        problems.push(("explanation".into(), "too_long"));
+    }
+    let nothing_changed = changes.is_empty() && buyer.is_empty();
+    if action != "submit" || removing.is_some() || !problems.is_empty() || nothing_changed {
+        let status = if problems.is_empty() && (action != "submit" || removing.is_some()) {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        if let Some(note) = &note {
+            if let Some((_, code)) = problems.first() {
+                note.error(code);
+            } else if action == "submit" && nothing_changed {
+                note.error("nothing_to_correct");
+            }
+        }
+        if action == "submit" && nothing_changed && problems.is_empty() {
+            feedback.alert = Some("nothing_to_correct".into());
+        }
+        feedback.errors = problems.into_iter().map(|(f, c)| (f, c.to_string())).collect();
+        return page(&state, parts, Some(feedback), None, status).await;
+    }
+    let Some(reason) = reason else { return refuse(&parts, AppError::BadRequest) };
+
+    let locale = member_language(&state, &member_id).await;
+    let public_url = state.config.public_url.clone();
+    let mail = |correction_id: &str, invoice_number: &str, decide_by: &str| {
+        Some(
+            Template::CorrectionReceived {
+                invoice_number: invoice_number.to_string(),
+                decide_by: decide_by.to_string(),
+                link: format!("{public_url}/corrections/{correction_id}"),
+            }
+            .render(locale, &email),
+        )
+    };
+    let new = NewCorrection {
+        account_id: &account_id,
+        member_id: &member_id,
+        invoice_id: &invoice_id,
+        key: &key,
+        changes: &changes,
+        buyer: &buyer,
+        reason,
+        explanation: &explanation,
+        decision_days: state.config.correction_decision_days,
+    };
+    match store::submit(&state.db, new, &mail, &mail_domain(&state)).await {
+        Ok(submitted) => {
+            if submitted.created {
+                state.wake_mail_relay();
+            }
+            if let Some(note) = &note {
+                note.subject("correction", &submitted.correction_id);
+            }
+            see_other(&format!("/corrections/{}?notice=correction_submitted", submitted.correction_id))
+        }
+        Err(error) => {
+            if let Some(note) = &note {
+                note.error("unavailable");
+            }
+            feedback.alert =
+                Some(if matches!(error, AppError::BadRequest) { "not_correctable" } else { "unavailable" }.into());
+            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            page(&state, parts, Some(feedback), None, status).await
+        }
+    }
+}
+
+async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<String>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let note = StepNote::of(&parts);
+    let staff_id = match handling_staff(&parts) {
+        Ok(id) => id,
+        Err(AppError::Unauthorized) => return see_other("/staff/sign-in"),
+        Err(error) => return refuse(&parts, error),
+    };
+    let copy = Request::from_parts(parts.clone(), body);
+    let Ok(Form(fields)) = Form::<Vec<(String, String)>>::from_request(copy, &state).await else {
+        return crate::server::errors::bare(StatusCode::BAD_REQUEST);
+    };
+    if let Some(note) = &note {
+        note.subject("correction", &correction_id);
+    }
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let mut feedback = FormFeedback::for_form("decision");
+    feedback.values = fields.clone();
+    let Some(decision) = get("decision").as_deref().and_then(Decision::parse) else {
+        feedback.errors = vec![("decision".into(), "required".into())];
+        if let Some(note) = &note {
+            note.error("required");
+        }
+        return page(&state, parts, Some(feedback), None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    // Partly accepting edits the values of the asked lines: the same fields as the request form.
+    let decided_lines = if decision == Decision::PartlyAccept {
+        let view = match store::detail(&state.db, Scope::Staff, &correction_id).await {
+            Ok(view) => view,
+            Err(error) => return refuse(&parts, error),
+        };
+        let asked_lines: Vec<_> = view
+            .lines
+            .iter()
+            .map(|l| super::domain::InvoiceLine { line_no: l.line_no, unit: l.unit.clone(), values: l.before.clone() })
+            .collect();
+        match typed_changes(&asked_lines, &get) {
+            Ok(lines) => Some(lines),
+            Err(problems) => {
+                if let Some(note) = &note {
+                    note.error(problems[0].1);
+                }
+                feedback.errors = problems.into_iter().map(|(f, c)| (f, c.to_string())).collect();
+                return page(&state, parts, Some(feedback), None, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        }
+    } else {
+        None
+    };
+    let note_text = get("note").unwrap_or_default();
+    let public_url = state.config.public_url.clone();
+    // The member who asked, in their language.
+    let recipient: Option<(String, String)> = sqlx::query_as(
+        "SELECT m.email, m.preferred_language FROM correction_requests r JOIN members m ON m.member_id = r.member_id
+         WHERE r.correction_id = $1 AND m.disabled_at IS NULL",
+    )
+    .bind(&correction_id)
+    .fetch_optional(&state.db.pool)
+    .await
+    .unwrap_or_else(|error| {
+        tracing::warn!(%error, "cannot read who asked for a correction; no e-mail goes out");
+        None
+    });
+    let trimmed_note = note_text.trim().to_string();
+    let mail = |decided: &store::Decided| {
+        let (email, language) = recipient.clone()?;
+        let locale = locale_from_code(&language);
+        Some(
+            Template::CorrectionDecided {
+                invoice_number: decided.invoice_number.clone(),
+                status: decided.status,
+                corrective_number: decided.corrective.as_ref().map(|(_, n)| n.clone()),
+                note: (!trimmed_note.is_empty()).then(|| trimmed_note.clone()),
+                link: format!("{public_url}/corrections/{correction_id}"),
+            }
+            .render(locale, &email),
+        )
+    };
+    match store::decide(
+        &state.db,
+        &staff_id,
+        &correction_id,
+        decision,
+        decided_lines,
+        &note_text,
+        &mail,
+        &mail_domain(&state),
+    )
+    .await
+    {
+        Ok(_) => {
+            state.wake_mail_relay();
+            see_other(&format!("/staff/corrections/{correction_id}?notice=correction_decided"))
+        }
+        Err(DecisionRefusal::Fields(problems)) => {
+            if let Some(note) = &note {
+                note.error(problems[0].1);
+            }
+            feedback.errors = problems.into_iter().map(|(f, c)| (f, c.to_string())).collect();
+            page(&state, parts, Some(feedback), None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(DecisionRefusal::AlreadyDecided) => {
+            if let Some(note) = &note {
+                note.error("already_decided");
+            }
+            feedback.alert = Some("already_decided".into());
+            page(&state, parts, Some(feedback), None, StatusCode::CONFLICT).await
+        }
+        Err(DecisionRefusal::Failed(error)) => refuse(&parts, error),
+    }
+}
+
+async fn customer_attachment(
+    State(state): State<AppState>,
+    Path((correction_id, attachment_id)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let account_id = match billing_member(&parts) {
+        Ok((account_id, ..)) => account_id,
+        Err(error) => return refuse(&parts, error),
+    };
+    serve(&state, &parts, Scope::Account(&account_id), &correction_id, &attachment_id).await
+}
+
+async fn staff_attachment(
+    State(state): State<AppState>,
+    Path((correction_id, attachment_id)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    if let Err(error) = handling_staff(&parts) {
+        return refuse(&parts, error);
+    }
+    serve(&state, &parts, Scope::Staff, &correction_id, &attachment_id).await
+}
+
+/// A stored file as a download: never rendered inline, never sniffed into something else.
+async fn serve(
+    state: &AppState,
+    parts: &Parts,
+    scope: Scope<'_>,
+    correction_id: &str,
+    attachment_id: &str,
+) -> Response {
+    let (name, content_type, content) = match store::attachment(&state.db, scope, correction_id, attachment_id).await {
+        Ok(file) => file,
+        Err(error) => return refuse(parts, error),
+    };
+    if let Some(note) = StepNote::of(parts) {
+        note.subject("correction", correction_id);
+    }
+    let mut response = content.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", header_file_name(&name))) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}

@@ -1,0 +1,16 @@
+//! Corrections: a customer disputes lines or buyer data of an invoice, staff decide, and an
+//! accepted request becomes a corrective invoice ("faktura korygująca", art. 106j of the Polish
+//! VAT act) with its own number series, PDF and KSeF-ready structured data.
+pub mod api;
+pub mod domain;
+pub mod journeys;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod attachments;
+#[cfg(feature = "ssr")]
+pub mod handlers;
+#[cfg(feature = "ssr")]
+pub mod ksef;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,323 @@
+//! Correction requests over HTTP on both backends: a billing member asks for a price correction
+//! with a file, a double submit makes one request, staff accept it, a corrective invoice with its
+//! own number follows (in the list, as PDF and as KSeF JSON), mail goes out over SMTP; bad files
+//! are refused beside the field; another account reaches nothing of it by any route.
+mod common;
+
+use common::smtp::TestMailServer;
+use common::{TestApp, DEMO_PASSWORD};
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+
+const PIOTR: &str = "piotr@demo.styk.pl"; // billing member, Piekarnia Ola Nowak sp. z o.o.
+const JEDRZEJ: &str = "jedrzej@demo.styk.pl"; // plain member of the same account
+const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
+const AGENT: &str = "agent@demo.styk.pl";
+
+async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = TestApp::new_client();
+    assert_eq!(app.sign_in_with(&client, email, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    client
+}
+
+async fn staff(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = TestApp::new_client();
+    let response =
+        app.post_form_with(&client, "/staff/sign-in", &[("email", email), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    client
+}
+
+async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
+    let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+async fn get_bytes(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, Vec<u8>) {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    let status = response.status();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+/// The multipart post the request form sends.
+async fn post_request(
+    app: &TestApp,
+    client: &reqwest::Client,
+    invoice_id: &str,
+    fields: &[(&str, &str)],
+    files: Vec<(&str, Vec<u8>)>,
+) -> (StatusCode, String, Option<String>) {
+    let mut form = Form::new();
+    for (name, value) in fields {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    for (name, bytes) in files {
+        form = form.part("files", Part::bytes(bytes).file_name(name.to_string()));
+    }
+    let response = client
+        .post(app.url(&format!("/invoices/{invoice_id}/correct")))
+        .header("Origin", app.url(""))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Accept-Language", "en")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+    (status, response.text().await.unwrap(), location)
+}
+
+/// The hidden form key of a rendered request form.
+fn form_key(html: &str) -> String {
+    html.split("name=\"key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+}
+
+async fn scalar(app: &TestApp, sql: &str, bind: &str) -> String {
+    let (value,): (String,) = sqlx::query_as(sql).bind(bind).fetch_one(&app.state.db.pool).await.unwrap();
+    value
+}
+
+/// A Piekarnia invoice with at least one line, and that line's unit price.
+async fn piekarnia_invoice(app: &TestApp) -> (String, String, i64) {
+    let (id, number, price): (String, String, i64) = sqlx::query_as(
+        "SELECT i.invoice_id, i.invoice_number, l.unit_price_minor FROM invoices i
+         JOIN members m ON m.account_id = i.account_id
+         JOIN invoice_lines l ON l.invoice_id = i.invoice_id AND l.line_no = 1
+         WHERE m.email = $1 AND i.status <> 'cancelled' ORDER BY i.issue_date DESC LIMIT 1",
+    )
+    .bind(PIOTR)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    (id, number, price)
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+on_both_backends! {
+    a_price_correction_goes_from_request_to_corrective_invoice => |backend| async move {
+        let smtp = TestMailServer::start();
+        let app = TestApp::spawn_with(
+            backend,
+            &[("STYK_DEMO", "1"), ("STYK_SMTP_URL", &smtp.url())],
+            axum::Router::new(),
+        )
+        .await;
+        let piotr = signed_in(&app, PIOTR).await;
+        let (invoice_id, invoice_number, price) = piekarnia_invoice(&app).await;
+        let (status, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;
+        assert_eq!(status, StatusCode::OK);
+        let key = form_key(&html);
+        let lower = format!("{}.{:02}", (price - 100) / 100, (price - 100) % 100);
+
+        // Preview: the difference shows, nothing is stored, the file is kept for the form.
+        let preview_fields = [("key", key.as_str()), ("p_1", lower.as_str()), ("action", "preview")];
+        let (status, html, _) =
+            post_request(&app, &piotr, &invoice_id, &preview_fields, vec![("dowód.pdf", PDF.to_vec())]).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("table--changes") && html.contains("dowód.pdf"));
+        let stored = scalar(&app, "SELECT CAST(count(*) AS TEXT) FROM correction_requests WHERE request_key = $1", &key).await;
+        assert_eq!(stored, "0");
+
+        // Submitting without a reason keeps everything typed and says what is missing.
+        let (status, html, _) = post_request(
+            &app, &piotr, &invoice_id,
+            &[("key", &key), ("p_1", &lower), ("explanation", "Cena z umowy ramowej"), ("action", "submit")],
+            vec![],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("Cena z umowy ramowej") && html.contains(&lower) && html.contains("field__error"));
+
+        // Submit twice (a double click): one request, with its file.
+        let submit = [
+            ("key", key.as_str()),
+            ("p_1", lower.as_str()),
+            ("reason", "price_difference"),
+            ("explanation", "Cena z umowy ramowej"),
+            ("action", "submit"),
+        ];
+        let (status, _, first) = post_request(&app, &piotr, &invoice_id, &submit, vec![]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _, second) = post_request(&app, &piotr, &invoice_id, &submit, vec![]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(first, second, "a second submit of the same form finds the first request");
+        let location = first.unwrap();
+        let correction_id = location.trim_start_matches("/corrections/").split('?').next().unwrap().to_string();
+        let count = scalar(&app, "SELECT CAST(count(*) AS TEXT) FROM correction_requests WHERE invoice_id = $1", &invoice_id).await;
+        assert_eq!(count, "1");
+        let (status, html) = get(&app, &piotr, &location).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("badge--submitted") && html.contains("dowód.pdf") && html.contains(&invoice_number));
+        smtp.wait_for(PIOTR, &invoice_number).await;
+
+        // Staff: the queue lists it; opening it starts the review; accepting issues the invoice.
+        let agent = staff(&app, AGENT).await;
+        let (status, html) = get(&app, &agent, "/staff/corrections").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!("/staff/corrections/{correction_id}")));
+        let (status, html) = get(&app, &agent, &format!("/staff/corrections/{correction_id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Cena z umowy ramowej"));
+        let (_, html) = get(&app, &piotr, &location).await;
+        assert!(html.contains("badge--in_review") && html.contains("Agata Kowalska"));
+        let attachment = scalar(&app, "SELECT attachment_id FROM correction_attachments WHERE correction_id = $1", &correction_id).await;
+        let (status, bytes) = get_bytes(&app, &agent, &format!("/staff/corrections/{correction_id}/attachments/{attachment}")).await;
+        assert_eq!((status, bytes.as_slice()), (StatusCode::OK, PDF));
+
+        // Rejecting needs a reason the customer will read.
+        let response = app.post_form_with(&agent, &format!("/staff/corrections/{correction_id}"), &[("decision", "reject"), ("note", "")]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let response = app.post_form_with(&agent, &format!("/staff/corrections/{correction_id}"), &[("decision", "accept"), ("note", "")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        // A second decision (another tab) changes nothing.
+        let response = app.post_form_with(&agent, &format!("/staff/corrections/{correction_id}"), &[("decision", "reject"), ("note", "x")]).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+
+        let corrective = scalar(&app, "SELECT corrective_invoice_id FROM correction_requests WHERE correction_id = $1", &correction_id).await;
+        let number = scalar(&app, "SELECT invoice_number FROM invoices WHERE invoice_id = $1", &corrective).await;
+        assert!(number.starts_with("KOR/"), "{number}");
+        let (gross,): (i64,) = sqlx::query_as("SELECT gross_minor FROM invoices WHERE invoice_id = $1")
+            .bind(&corrective).fetch_one(&app.state.db.pool).await.unwrap();
+        assert!(gross < 0, "a lower price is a credit: {gross}");
+        let audit = scalar(&app, "SELECT action FROM audit_log WHERE subject_id = $1 AND actor_kind = 'staff'", &correction_id).await;
+        assert_eq!(audit, "correction.accepted");
+        let mail = smtp.wait_for(PIOTR, "Decyzja").await; // Piotr reads Polish
+        assert!(mail.text.contains(&number), "{}", mail.text);
+
+        // The customer sees it: status, the invoice list, the corrective invoice, its PDF and JSON.
+        let (_, html) = get(&app, &piotr, &location).await;
+        assert!(html.contains("badge--accepted") && html.contains(&number));
+        let (_, html) = get(&app, &piotr, "/invoices?q=KOR").await;
+        assert!(html.contains(&format!("/invoices/{corrective}")));
+        let (status, html) = get(&app, &piotr, &format!("/invoices/{corrective}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&invoice_number) && html.contains("table--changes"));
+        let (status, pdf) = get_bytes(&app, &piotr, &format!("/invoices/{corrective}/pdf")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(pdf.starts_with(b"%PDF-"));
+        let (status, json) = get(&app, &piotr, &format!("/invoices/{corrective}/ksef.json")).await;
+        assert_eq!(status, StatusCode::OK);
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["Fa"]["RodzajFaktury"], "KOR");
+        assert_eq!(json["Fa"]["TypKorekty"], 2);
+        assert_eq!(json["Fa"]["DaneFaKorygowanej"][0]["NrFaKorygowanej"], invoice_number.as_str());
+        assert_eq!(json["Fa"]["FaWiersz"][0]["StanPrzed"], 1);
+        assert!(json["Fa"]["PrzyczynaKorekty"].as_str().unwrap().starts_with("price_difference"));
+
+        // The journal holds the journey step by step, the refused submit included.
+        common::settle(&app).await;
+        let member = scalar(&app, "SELECT member_id FROM members WHERE email = $1", PIOTR).await;
+        let steps: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT step, channel, error_code FROM touchpoints
+             WHERE journey = 'correction_request' AND (member_id = $1 OR staff_id IS NOT NULL) ORDER BY occurred_at",
+        )
+        .bind(&member)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        let seen: Vec<String> = steps.iter().map(|(step, channel, error)| {
+            format!("{step}/{channel}{}", error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default())
+        }).collect();
+        for expected in ["view/web", "preview/web", "submit/web (required)", "submit/web", "detail/web", "review/staff", "decide/staff (required)", "decide/staff"] {
+            assert!(seen.iter().any(|s| s == expected), "{expected} in {seen:?}");
+        }
+        app.stop().await;
+    };
+
+    disguised_oversize_and_path_traversal_files_are_refused_beside_the_field => |backend| async move {
+        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1"), ("STYK_ATTACHMENT_MAX_BYTES", "20000")], axum::Router::new()).await;
+        let piotr = signed_in(&app, PIOTR).await;
+        let (invoice_id, _, _) = piekarnia_invoice(&app).await;
+        let (_, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;
+        let key = form_key(&html);
+        let fields = [("key", key.as_str()), ("explanation", "Zwrot"), ("action", "preview")];
+        for (name, bytes, message) in [
+            ("faktura.pdf", b"<html><body>hi</body></html>".to_vec(), "Only PDF, PNG and JPEG files can be attached"),
+            ("duży.pdf", [PDF, &vec![b' '; 30_000]].concat(), "larger than 5 MB"),
+            ("../../etc/passwd.pdf", PDF.to_vec(), "This file name is not allowed"),
+        ] {
+            let (status, html, _) = post_request(&app, &piotr, &invoice_id, &fields, vec![(name, bytes)]).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+            assert!(html.contains(message), "{name}: {message}");
+            assert!(html.contains("Zwrot"), "what was typed is kept");
+        }
+        let stored = scalar(&app, "SELECT CAST(count(*) AS TEXT) FROM correction_attachments WHERE request_key = $1", &key).await;
+        assert_eq!(stored, "0", "no refused file is stored");
+        app.stop().await;
+    };
+
+    another_account_reaches_no_correction_by_any_route => |backend| async move {
+        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let piotr = signed_in(&app, PIOTR).await;
+        let (invoice_id, _, price) = piekarnia_invoice(&app).await;
+        let (_, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;
+        let key = form_key(&html);
+        let lower = format!("{}.{:02}", (price - 1) / 100, (price - 1) % 100);
+        let (status, _, location) = post_request(
+            &app, &piotr, &invoice_id,
+            &[("key", &key), ("p_1", &lower), ("reason", "discount"), ("explanation", "Rabat"), ("action", "submit")],
+            vec![("umowa.pdf", PDF.to_vec())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let correction_id = location.unwrap().trim_start_matches("/corrections/").split('?').next().unwrap().to_string();
+        let attachment = scalar(&app, "SELECT attachment_id FROM correction_attachments WHERE correction_id = $1", &correction_id).await;
+
+        let anna = signed_in(&app, ANNA).await;
+        for path in [
+            format!("/corrections/{correction_id}"),
+            format!("/corrections/{correction_id}/attachments/{attachment}"),
+            format!("/invoices/{invoice_id}/correct"),
+            format!("/invoices/{invoice_id}/ksef.json"),
+            format!("/staff/corrections/{correction_id}"),
+            format!("/staff/corrections/{correction_id}/attachments/{attachment}"),
+        ] {
+            let (status, body) = get(&app, &anna, &path).await;
+            // Staff pages send customers to the staff sign-in.
+            assert!(
+                matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED | StatusCode::SEE_OTHER),
+                "{path}: {status}"
+            );
+            assert!(!body.contains("Rabat") && !body.contains("umowa.pdf"), "{path}");
+        }
+        let (_, html) = get(&app, &anna, "/corrections").await;
+        assert!(!html.contains(&correction_id));
+        let response = anna
+            .post(app.url("/api/my_correction"))
+            .header("Origin", app.url(""))
+            .header("Sec-Fetch-Site", "same-origin")
+            .form(&[("correction_id", correction_id.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        // Anna cannot submit a request against Piotr's invoice either.
+        let (status, _, _) = post_request(
+            &app, &anna, &invoice_id,
+            &[("key", "aaaaaaaaaaaaaaaaaaaa"), ("p_1", "1.00"), ("reason", "other"), ("explanation", "x"), ("action", "submit")],
+            vec![],
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // A member without the billing role sees no invoices, requests or files of their own account.
+        let jedrzej = signed_in(&app, JEDRZEJ).await;
+        for path in [
+            format!("/corrections/{correction_id}"),
+            format!("/corrections/{correction_id}/attachments/{attachment}"),
+            format!("/invoices/{invoice_id}/correct"),
+            "/corrections".to_string(),
+        ] {
+            let (status, body) = get(&app, &jedrzej, &path).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+            assert!(!body.contains("Rabat"), "{path}");
+        }
+        // Customers are not staff.
+        let (status, _) = get(&app, &piotr, "/staff/corrections").await;
+        assert_ne!(status, StatusCode::OK);
+        app.stop().await;
+    };
+}
