@@ -117,8 +117,63 @@ async fn every_page_form_and_server_function_records_its_step() {
     // Pages of one item are opened with an item of the signed-in member's own.
     let order_id = text(&app, &format!("SELECT o.order_id FROM orders o JOIN members m ON m.account_id = o.account_id WHERE m.email = '{OLA}' ORDER BY o.order_id LIMIT 1")).await;
     let invoice_id = text(&app, &format!("SELECT i.invoice_id FROM invoices i JOIN members m ON m.account_id = i.account_id WHERE m.email = '{OLA}' ORDER BY i.invoice_id LIMIT 1")).await;
+    // A correction request and an invoice archive of hers, for their pages.
+    let account_id = text(&app, &format!("SELECT account_id FROM members WHERE email = '{OLA}'")).await;
+    let ola_id = member_id(&app, OLA).await;
+    let (first_line,): (String,) =
+        sqlx::query_as("SELECT description FROM invoice_lines WHERE invoice_id = $1 AND line_no = 1")
+            .bind(&invoice_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let lines = styk::corrections::store::invoice_lines(&app.state.db, &invoice_id).await.unwrap();
+    let mut changed = lines[0].values.clone();
+    changed.quantity += 1;
+    let changes = [styk::corrections::domain::LineChange {
+        line_no: 1,
+        unit: lines[0].unit.clone(),
+        before: lines[0].values.clone(),
+        after: changed,
+    }];
+    assert_eq!(lines[0].values.description, first_line);
+    let no_mail = |_: &str, _: &str, _: &str| None;
+    let correction_id = styk::corrections::store::submit(
+        &app.state.db,
+        styk::corrections::store::NewCorrection {
+            account_id: &account_id,
+            member_id: &ola_id,
+            invoice_id: &invoice_id,
+            key: "journalcoveragekey01",
+            changes: &changes,
+            buyer: &Default::default(),
+            reason: styk::corrections::domain::CorrectionReason::ReturnedGoods,
+            explanation: "coverage",
+            decision_days: 7,
+        },
+        &no_mail,
+        "styk.test",
+    )
+    .await
+    .unwrap()
+    .correction_id;
+    let period = styk::invoices::domain::Period::custom("2025-01-01", "2025-01-31").unwrap();
+    let archive_id =
+        styk::invoices::archive::enqueue(&app.state.db, &account_id, Some(&ola_id), period, styk::i18n::Locale::en)
+            .await
+            .unwrap();
+    let item_of = |page: &str| -> String {
+        if page.contains("/corrections/") {
+            correction_id.clone()
+        } else if page.starts_with("/invoices/archive/") {
+            archive_id.clone()
+        } else if page.starts_with("/invoices/") {
+            invoice_id.clone()
+        } else {
+            order_id.clone()
+        }
+    };
     for page in pages.iter().chain(link_pages.iter().map(|p| p.to_string()).collect::<Vec<_>>().iter()) {
-        let url = page.replace("{id}", if page.starts_with("/invoices/") { &invoice_id } else { &order_id });
+        let url = page.replace("{id}", &item_of(page));
         let response = client_for(page).get(app.url(&url)).send().await.unwrap();
         assert!(
             response.status().is_success() || response.status() == StatusCode::GONE,
@@ -131,14 +186,19 @@ async fn every_page_form_and_server_function_records_its_step() {
     }
     let with_order = format!("order_id={order_id}");
     let with_invoice = format!("invoice_id={invoice_id}");
+    let with_correction = format!("correction_id={correction_id}");
+    let with_archive = format!("archive_id={archive_id}");
     for path in &server_fns {
-        let client = if path.contains("staff") || path.contains("cx_") { &staff } else { &member };
+        let client =
+            if path.contains("staff") || path.contains("cx_") || path.contains("queue") { &staff } else { &member };
         let body = match path.as_str() {
             "/api/set_language" => "locale=en&next=/",
             "/api/cx_customer_timeline" => "pseudonym=0123456789abcdef",
             "/api/order_detail" | "/api/reorder_plan" => with_order.as_str(),
             "/api/order_history" => "params[q]=zam",
-            "/api/invoice_detail" => with_invoice.as_str(),
+            "/api/invoice_detail" | "/api/correction_form" => with_invoice.as_str(),
+            "/api/my_correction" | "/api/staff_correction" => with_correction.as_str(),
+            "/api/archive_status" => with_archive.as_str(),
             _ => "",
         };
         let response = client
@@ -165,21 +225,26 @@ async fn every_page_form_and_server_function_records_its_step() {
     let forms: Vec<(String, Option<String>)> = forms.into_iter().filter(|(action, _)| action != "/sign-out").collect();
     assert!(forms.len() >= 10, "the pages hold the identity forms: {forms:?}");
     for (action, which) in &forms {
+        // Forms of one item post to its own address; the catalogue names the route.
+        let route = [&order_id, &invoice_id, &correction_id, &archive_id]
+            .into_iter()
+            .fold(action.clone(), |route, id| route.replace(id.as_str(), "{id}"));
         // As the journal's layer finds it: the page's form by name, or the page's one form.
         let entry = all_steps()
-            .find(|e| matches!((e.endpoint, which), (Endpoint::Form(p, f), Some(w)) if p == action && f == w))
-            .or_else(|| all_steps().find(|e| e.endpoint == Endpoint::Post(leak(action))))
-            .or_else(|| all_steps().find(|e| e.endpoint == Endpoint::ServerFn(leak(action))))
+            .find(|e| matches!((e.endpoint, which), (Endpoint::Form(p, f), Some(w)) if p == route && f == w))
+            .or_else(|| all_steps().find(|e| e.endpoint == Endpoint::Post(leak(&route))))
+            .or_else(|| all_steps().find(|e| e.endpoint == Endpoint::ServerFn(leak(&route))))
             .unwrap_or_else(|| panic!("form {action} {which:?} declares no journey step"));
+        let action = &route.replace("{id}", &item_of(&route));
         let client = client_for(action);
         let mut fields = vec![("next", "")];
         if let Some(which) = which {
             fields.push(("form", which.as_str()));
         }
-        let before = steps_of(&app, action).await.len();
+        let before = steps_of(&app, &route).await.len();
         app.post_form_with(client, action, &fields).await;
         settle(&app).await;
-        let steps = steps_of(&app, action).await;
+        let steps = steps_of(&app, &route).await;
         assert_eq!(steps.len(), before + 1, "{action} {which:?}");
         let (journey, step, _, _) = steps.last().unwrap();
         assert_eq!(

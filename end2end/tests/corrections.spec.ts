@@ -29,7 +29,8 @@ test("a billing member disputes a price, staff accept it, and the corrective inv
   await signIn(page, testInfo, "/sign-in", PIOTR);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Piekarnia Ola Nowak sp. z o.o.");
 
-  // 1–2. An invoice (a different one for each project, so the runs do not meet) and its PDF.
+  // 1–2. An invoice (a different one for each project, so the runs do not meet) and its PDF: the
+  //      number, the first line and a Polish name with diacritics, as a PDF reader extracts them.
   await page.goto("/invoices");
   await waitForHydration(page, testInfo);
   const row = page.locator("table.table--invoices tbody tr").nth(jsEnabled(testInfo) ? 2 : 3);
@@ -41,7 +42,7 @@ test("a billing member disputes a price, staff accept it, and the corrective inv
   const original = await pdfText(page, testInfo, "Download invoice (PDF)", "invoice.pdf");
   expect(original).toContain(number);
   expect(original).toContain(firstItem);
-  expect(original).toMatch(/[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]/);
+  expect(original).toContain("Łódź"); // the buyer's city, with its diacritics intact
 
   // 3. A price correction on line 1, with a file; first a preview, then a missing reason.
   await page.getByRole("link", { name: "Request a correction" }).click();

@@ -19,7 +19,7 @@ pub struct AccountSummary {
     pub recent_orders: Vec<OrderRow>,
     /// Reorders waiting for staff.
     pub requested_orders: i64,
-    /// Corrections and complaints still open (their features count them once they exist).
+    /// Correction requests and complaints still open (complaints count once their feature exists).
     pub open_corrections: i64,
     pub open_complaints: i64,
 }
@@ -63,6 +63,13 @@ mod server {
                 .fetch_one(&db.pool)
                 .await
                 .map_err(db_error)?;
+        let (open_corrections,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM correction_requests WHERE account_id = $1 AND status IN ('submitted', 'in_review')",
+        )
+        .bind(&account_id)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(db_error)?;
         let shown = |amount: i64| if sees_invoices { amount } else { 0 };
         Ok(AccountSummary {
             currency,
@@ -74,7 +81,7 @@ mod server {
             sees_invoices,
             recent_orders,
             requested_orders: requested,
-            open_corrections: 0,
+            open_corrections: shown(open_corrections),
             open_complaints: 0,
         })
     }

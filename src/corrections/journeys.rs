@@ -7,7 +7,8 @@ pub const STEPS: &[R] = &[
     R::page("/invoices/{id}/correct", J::CorrectionRequest),
     R::server_fn("/api/correction_form", J::CorrectionRequest, S::View),
     R::form("/invoices/{id}/correct", "preview", J::CorrectionRequest, S::Preview),
-    R::form("/invoices/{id}/correct", "submit", J::CorrectionRequest, S::Submit),
+    // A post that names no form (a submit, or a body that is not the form at all) is a submit.
+    R::post("/invoices/{id}/correct", J::CorrectionRequest, S::Submit),
     R { step: S::List, ..R::page("/corrections", J::CorrectionRequest) },
     R::server_fn("/api/my_corrections", J::CorrectionRequest, S::List),
     R { step: S::Detail, ..R::page("/corrections/{id}", J::CorrectionRequest) },

@@ -72,7 +72,7 @@ pub fn ChangesTable(changes: Vec<LineChange>, currency: String) -> impl IntoView
         move || money(i18n.get_locale(), minor, &currency)
     };
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || t_string!(i18n, correction_difference)>
             <table class="table table--changes">
                 <caption class="visually-hidden">{t!(i18n, correction_difference)}</caption>
                 <thead>
@@ -270,7 +270,7 @@ fn LineInputs(form: &'static str, lines: Vec<InvoiceLine>) -> impl IntoView {
     let i18n = use_i18n();
     let feedback = use_form_feedback();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || t_string!(i18n, order_lines)>
             <table class="table table--inputs">
                 <thead>
                     <tr>
@@ -363,7 +363,7 @@ fn CorrectionTable(rows: Vec<CorrectionRow>, staff: bool) -> impl IntoView {
         .into_any();
     }
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || t_string!(i18n, correction_list_title)>
             <table class="table">
                 <thead>
                     <tr>

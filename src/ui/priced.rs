@@ -34,7 +34,8 @@ pub fn LinesTable(lines: Vec<PricedLine>, currency: String, #[prop(optional)] to
     let i18n = use_i18n();
     let amount = amount_of(currency);
     view! {
-        <div class="table-scroll">
+        // Focusable and named: on a narrow column the table scrolls sideways, by keyboard too.
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || t_string!(i18n, order_lines)>
             <table class="table">
                 <thead>
                     <tr>
