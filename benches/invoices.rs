@@ -67,15 +67,35 @@ async fn seed(db: &Db) -> (String, Vec<String>) {
     for n in 0..INVOICES {
         let id = new_id();
         let date = day(n / 4);
-        let (mut net, mut vat) = (0i64, 0i64);
-        for line in 0..LINES {
-            let quantity = 1 + (n + line) as i64 % 7;
-            let price = 1_250 + 317 * line as i64;
-            let rate = [2300, 800, 500][line % 3];
-            let line_net = quantity * price;
-            let line_vat = styk::orders::domain::vat_of(line_net, rate);
-            net += line_net;
-            vat += line_vat;
+        let lines: Vec<(i64, i64, i64, i64, i64)> = (0..LINES)
+            .map(|line| {
+                let quantity = 1 + (n + line) as i64 % 7;
+                let price = 1_250 + 317 * line as i64;
+                let rate = [2300, 800, 500][line % 3];
+                let net = quantity * price;
+                (quantity, price, rate, net, styk::orders::domain::vat_of(net, rate))
+            })
+            .collect();
+        let net: i64 = lines.iter().map(|l| l.3).sum();
+        let vat: i64 = lines.iter().map(|l| l.4).sum();
+        sqlx::query(
+            "INSERT INTO invoices (invoice_id, account_id, invoice_number, issue_date, sale_date, due_date, status,
+                                   currency, net_minor, vat_minor, gross_minor, paid_minor, buyer_name, buyer_tax_id,
+                                   buyer_address, created_at)
+             VALUES ($1, $2, $3, $4, $4, $4, 'paid', 'PLN', $5, $6, $7, $7, 'Piekarnia Żytnia Łęczyca sp. z o.o.',
+                     'PL7251234567', 'ul. Ogrodowa 5, 99-100 Łęczyca, Polska', 0)",
+        )
+        .bind(&id)
+        .bind(&account)
+        .bind(format!("FV/2025/{:06}", n + 1))
+        .bind(&date)
+        .bind(net)
+        .bind(vat)
+        .bind(net + vat)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        for (line, (quantity, price, rate, line_net, line_vat)) in lines.into_iter().enumerate() {
             sqlx::query(
                 "INSERT INTO invoice_lines (invoice_line_id, invoice_id, line_no, description, quantity, unit,
                                             unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)
@@ -95,23 +115,6 @@ async fn seed(db: &Db) -> (String, Vec<String>) {
             .await
             .unwrap();
         }
-        sqlx::query(
-            "INSERT INTO invoices (invoice_id, account_id, invoice_number, issue_date, sale_date, due_date, status,
-                                   currency, net_minor, vat_minor, gross_minor, paid_minor, buyer_name, buyer_tax_id,
-                                   buyer_address, created_at)
-             VALUES ($1, $2, $3, $4, $4, $4, 'paid', 'PLN', $5, $6, $7, $7, 'Piekarnia Żytnia Łęczyca sp. z o.o.',
-                     'PL7251234567', 'ul. Ogrodowa 5, 99-100 Łęczyca, Polska', 0)",
-        )
-        .bind(&id)
-        .bind(&account)
-        .bind(format!("FV/2025/{:06}", n + 1))
-        .bind(&date)
-        .bind(net)
-        .bind(vat)
-        .bind(net + vat)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
         ids.push(id);
     }
     tx.commit().await.unwrap();
@@ -167,7 +170,7 @@ async fn main() {
         let mut size = 0i64;
         let mut count = 0i64;
         for _ in 0..3 {
-            let archive_id = archive::enqueue(&db, &account, None, period, locale).await.unwrap();
+            let archive_id = archive::enqueue(&db, &account, None, period, locale, i64::MAX).await.unwrap();
             let holder = new_id();
             assert_eq!(archive::claim(&db, &holder).await.unwrap().as_deref(), Some(archive_id.as_str()));
             reset_peak();

@@ -24,6 +24,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("STYK_REQUEST_TIMEOUT", "seconds before a request is answered 503 (default 30)"),
     ("STYK_BODY_LIMIT", "largest request body in bytes (default 1048576)"),
     ("STYK_ATTACHMENT_MAX_BYTES", "largest file a customer may attach (default 5242880)"),
+    ("STYK_ARCHIVE_NOTIFY_OVER", "invoice archives with more invoices than this are e-mailed about when ready (default 100)"),
     ("STYK_CORRECTION_DECISION_DAYS", "days within which a correction request is promised a decision (default 7)"),
     ("STYK_SHUTDOWN_GRACE", "seconds in-flight requests get on shutdown (default 8)"),
     ("STYK_DB_MAX_CONNECTIONS", "database pool size (default 16)"),
@@ -201,6 +202,9 @@ pub struct Config {
     pub attachment_max_bytes: usize,
     /// Days within which a correction request is promised a decision.
     pub correction_decision_days: i64,
+    /// Invoice archives with more invoices than this are built "in the background" as far as the
+    /// customer is told, and announced by e-mail when ready.
+    pub archive_notify_over: i64,
 }
 
 /// The company that issues the invoices, as printed on them.
@@ -461,6 +465,7 @@ impl Config {
             body_limit: number("STYK_BODY_LIMIT", 1024 * 1024, 1024, 1 << 30)? as usize,
             attachment_max_bytes: number("STYK_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, 1024, 100 << 20)? as usize,
             correction_decision_days: number("STYK_CORRECTION_DECISION_DAYS", 7, 1, 90)? as i64,
+            archive_notify_over: number("STYK_ARCHIVE_NOTIFY_OVER", 100, 0, 1_000_000)? as i64,
             shutdown_grace: Duration::from_secs(number("STYK_SHUTDOWN_GRACE", 8, 0, 600)?),
             db_max_connections: number("STYK_DB_MAX_CONNECTIONS", 16, 1, 1000)? as u32,
         })

@@ -320,4 +320,58 @@ on_both_backends! {
         assert_ne!(status, StatusCode::OK);
         app.stop().await;
     };
+
+    partly_accepting_issues_the_decided_values_and_rejecting_issues_nothing => |backend| async move {
+        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let piotr = signed_in(&app, PIOTR).await;
+        let (invoice_id, _, price) = piekarnia_invoice(&app).await;
+        let mut requests = Vec::new();
+        for explanation in ["Zwrot 1 szt.", "Duplikat"] {
+            let (_, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;
+            let key = form_key(&html);
+            let (status, _, location) = post_request(
+                &app, &piotr, &invoice_id,
+                &[("key", &key), ("q_1", "0"), ("reason", "returned_goods"), ("explanation", explanation), ("action", "submit")],
+                vec![],
+            )
+            .await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+            requests.push(location.unwrap().trim_start_matches("/corrections/").split('?').next().unwrap().to_string());
+        }
+        let agent = staff(&app, AGENT).await;
+        // Partly: one piece back instead of all of them.
+        let (quantity,): (i64,) = sqlx::query_as("SELECT quantity FROM invoice_lines WHERE invoice_id = $1 AND line_no = 1")
+            .bind(&invoice_id).fetch_one(&app.state.db.pool).await.unwrap();
+        let kept = (quantity - 1).to_string();
+        let decide = format!("/staff/corrections/{}", requests[0]);
+        // Partly accepting with the values asked for is an acceptance: refused, with the reason.
+        let response = app.post_form_with(&agent, &decide, &[("decision", "partly_accept"), ("q_1", "0"), ("note", "x")]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let response = app.post_form_with(&agent, &decide, &[("decision", "partly_accept"), ("q_1", &kept), ("note", "Zwrot tylko jednej sztuki")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let corrective = scalar(&app, "SELECT corrective_invoice_id FROM correction_requests WHERE correction_id = $1", &requests[0]).await;
+        let (net,): (i64,) = sqlx::query_as("SELECT net_minor FROM invoices WHERE invoice_id = $1")
+            .bind(&corrective).fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(net, -price, "one piece back at the line's price");
+        let (_, html) = get(&app, &piotr, &format!("/corrections/{}", requests[0])).await;
+        assert!(html.contains("badge--partly_accepted") && html.contains("Zwrot tylko jednej sztuki") && html.contains("What was decided"));
+
+        // Rejected: the reason shows, no invoice is issued.
+        let response = app.post_form_with(&agent, &format!("/staff/corrections/{}", requests[1]), &[("decision", "reject"), ("note", "Faktura nie jest duplikatem")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (issued,): (Option<String>,) = sqlx::query_as("SELECT corrective_invoice_id FROM correction_requests WHERE correction_id = $1")
+            .bind(&requests[1]).fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(issued, None);
+        let (_, html) = get(&app, &piotr, &format!("/corrections/{}", requests[1])).await;
+        assert!(html.contains("badge--rejected") && html.contains("Faktura nie jest duplikatem") && html.contains("Agata Kowalska"));
+        let (actions,): (i64,) = sqlx::query_as(
+            "SELECT count(*) FROM audit_log WHERE action IN ('correction.partly_accepted', 'correction.rejected') AND actor_kind = 'staff'",
+        )
+        .fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(actions, 2);
+        // Both numbers come from one series, one after the other.
+        let (_, list) = get(&app, &piotr, "/invoices?q=KOR").await;
+        assert!(list.contains(&format!("/invoices/{corrective}")));
+        app.stop().await;
+    };
 }

@@ -180,6 +180,17 @@ on_both_backends! {
     };
 }
 
+async fn first_invoice(app: &TestApp) -> String {
+    let (id,): (String,) = sqlx::query_as(
+        "SELECT i.invoice_id FROM invoices i JOIN members m ON m.account_id = i.account_id WHERE m.email = $1 LIMIT 1",
+    )
+    .bind(OLA)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    id
+}
+
 /// The ids of the archive a form post made, from its redirect.
 fn archive_of(response: &reqwest::Response) -> String {
     let location = response.headers().get("location").unwrap().to_str().unwrap();
@@ -188,7 +199,14 @@ fn archive_of(response: &reqwest::Response) -> String {
 
 on_both_backends! {
     a_period_archive_holds_every_invoice_of_the_period_once_and_only_its_owner_gets_it => |backend| async move {
-        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let smtp = common::smtp::TestMailServer::start();
+        // Every archive counts as large here: the page says so and the ready e-mail goes out.
+        let app = TestApp::spawn_with(
+            backend,
+            &[("STYK_DEMO", "1"), ("STYK_ARCHIVE_NOTIFY_OVER", "0"), ("STYK_SMTP_URL", &smtp.url())],
+            axum::Router::new(),
+        )
+        .await;
         let ola = TestApp::new_client();
         assert_eq!(app.sign_in_with(&ola, OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
         // The year with the account's most invoices.
@@ -219,6 +237,7 @@ on_both_backends! {
                 break;
             }
             assert!(html.contains("http-equiv=\"refresh\""), "the page looks again while it works");
+            assert!(html.contains("we will e-mail you when it is ready"));
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         assert!(ready, "the archive was not built in a minute");
@@ -239,6 +258,27 @@ on_both_backends! {
             let mut head = [0u8; 5];
             std::io::Read::read_exact(&mut file, &mut head).unwrap();
             assert_eq!(&head, b"%PDF-", "{}", file.name());
+        }
+
+        // Ola reads Polish: the ready e-mail links to the archive.
+        let mail = smtp.wait_for(OLA, "Archiwum faktur").await;
+        assert!(mail.text.contains(&format!("/invoices/archive/{archive}")), "{}", mail.text);
+        // The journal has the invoice_download journey step by step, the refused period included.
+        let pdf = ola.get(app.url(&format!("/invoices/{}/pdf", first_invoice(&app).await))).send().await.unwrap();
+        assert_eq!(pdf.status(), StatusCode::OK);
+        common::settle(&app).await;
+        let steps: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT t.step, t.error_code FROM touchpoints t JOIN members m ON m.member_id = t.member_id
+             WHERE t.journey = 'invoice_download' AND m.email = $1 ORDER BY t.occurred_at",
+        )
+        .bind(OLA)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        let seen: Vec<String> =
+            steps.iter().map(|(s, e)| format!("{s}{}", e.as_deref().map(|e| format!(" ({e})")).unwrap_or_default())).collect();
+        for expected in ["request (period_too_long)", "request", "detail", "export", "pdf"] {
+            assert!(seen.iter().any(|s| s == expected), "{expected} in {seen:?}");
         }
 
         // Another account and a member without the billing role get nothing of it.

@@ -157,10 +157,16 @@ async fn every_page_form_and_server_function_records_its_step() {
     .unwrap()
     .correction_id;
     let period = styk::invoices::domain::Period::custom("2025-01-01", "2025-01-31").unwrap();
-    let archive_id =
-        styk::invoices::archive::enqueue(&app.state.db, &account_id, Some(&ola_id), period, styk::i18n::Locale::en)
-            .await
-            .unwrap();
+    let archive_id = styk::invoices::archive::enqueue(
+        &app.state.db,
+        &account_id,
+        Some(&ola_id),
+        period,
+        styk::i18n::Locale::en,
+        100,
+    )
+    .await
+    .unwrap();
     let item_of = |page: &str| -> String {
         if page.contains("/corrections/") {
             correction_id.clone()

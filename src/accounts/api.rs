@@ -167,7 +167,20 @@ pub async fn account_addresses() -> Result<AddressBook, AppError> {
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Invoice,
+    /// A corrective invoice: a debit when it asks for more, a credit when it gives back.
+    Corrective,
     Payment,
+}
+
+/// What a statement line says: "Invoice", "Corrective invoice", or "Payment for FV/2026/03/000123".
+pub fn describe_entry(locale: crate::i18n::Locale, kind: EntryKind, for_invoice: Option<&str>) -> String {
+    use crate::i18n::td_string;
+    match (kind, for_invoice) {
+        (EntryKind::Payment, Some(invoice)) => format!("{} {invoice}", td_string!(locale, statement_payment_for)),
+        (EntryKind::Payment, None) => td_string!(locale, statement_kind_payment).to_string(),
+        (EntryKind::Corrective, _) => td_string!(locale, correction_corrective).to_string(),
+        (EntryKind::Invoice, _) => td_string!(locale, statement_kind_invoice).to_string(),
+    }
 }
 
 /// One line of a statement: a document that changed the balance, and the balance after it.

@@ -1,8 +1,8 @@
 //! The account's pages: the overview (the landing page after sign-in), the profile, the address
 //! book and the statement of account.
 use super::api::{
-    account_addresses, account_overview, account_statement, my_profile, AccountSummary, AddressBook, EntryKind,
-    ProfileView, SavedAddress, StatementParams, StatementView,
+    account_addresses, account_overview, account_statement, my_profile, AccountSummary, AddressBook, ProfileView,
+    SavedAddress, StatementParams, StatementView,
 };
 use super::domain::Country;
 use crate::auth::model::Viewer;
@@ -476,10 +476,7 @@ fn StatementTable(statement: StatementView) -> impl IntoView {
                                     <td>{entry.date.clone()}</td>
                                     <th scope="row">{entry.document.clone()}</th>
                                     <td>
-                                        {move || match kind {
-                                            EntryKind::Invoice => t_string!(i18n, statement_kind_invoice).to_string(),
-                                            EntryKind::Payment => format!("{} {}", t_string!(i18n, statement_payment_for), for_invoice.clone().unwrap_or_default()),
-                                        }}
+                                        {move || crate::accounts::api::describe_entry(i18n.get_locale(), kind, for_invoice.as_deref())}
                                     </td>
                                     <td class="num">{figure(entry.debit_minor)}</td>
                                     <td class="num">{figure(entry.credit_minor)}</td>

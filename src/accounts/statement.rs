@@ -1,6 +1,6 @@
 //! The statement as files: CSV for spreadsheets and accounting software, PDF to print or forward.
 //! Both are built from the same statement the page shows, in the reader's language.
-use super::api::{EntryKind, StatementParams, StatementView};
+use super::api::{StatementParams, StatementView};
 use crate::auth::sessions::Principal;
 use crate::documents::{plain_amount, Align, Column, Layout, Weight, MARGIN};
 use crate::error::AppError;
@@ -75,13 +75,6 @@ fn attachment(body: Vec<u8>, content_type: &'static str, requested: &Requested, 
     response
 }
 
-fn kind_label(locale: Locale, kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Invoice => td_string!(locale, statement_kind_invoice),
-        EntryKind::Payment => td_string!(locale, statement_kind_payment),
-    }
-}
-
 fn headers(locale: Locale) -> [&'static str; 6] {
     [
         td_string!(locale, statement_col_date),
@@ -91,14 +84,6 @@ fn headers(locale: Locale) -> [&'static str; 6] {
         td_string!(locale, statement_col_credit),
         td_string!(locale, statement_col_balance),
     ]
-}
-
-/// What a line says: "Invoice", or "Payment for FV/2026/03/000123".
-fn description(locale: Locale, kind: EntryKind, for_invoice: Option<&str>) -> String {
-    match for_invoice {
-        Some(invoice) => format!("{} {invoice}", td_string!(locale, statement_payment_for)),
-        None => kind_label(locale, kind).to_string(),
-    }
 }
 
 async fn csv_file(State(state): State<AppState>, request: Request) -> Response {
@@ -137,7 +122,7 @@ fn statement_csv(requested: &Requested) -> Result<Vec<u8>, csv::Error> {
         writer.write_record([
             entry.date.as_str(),
             &entry.document,
-            &description(locale, entry.kind, entry.for_invoice.as_deref()),
+            &super::api::describe_entry(locale, entry.kind, entry.for_invoice.as_deref()),
             &amount(entry.debit_minor),
             &amount(entry.credit_minor),
             &plain_amount(entry.balance_minor),
@@ -233,7 +218,7 @@ fn statement_pdf(requested: &Requested) -> Result<Vec<u8>, crate::documents::Pdf
             &[
                 entry.date.clone(),
                 entry.document.clone(),
-                description(locale, entry.kind, entry.for_invoice.as_deref()),
+                super::api::describe_entry(locale, entry.kind, entry.for_invoice.as_deref()),
                 figure(entry.debit_minor),
                 figure(entry.credit_minor),
                 amount(locale, entry.balance_minor),

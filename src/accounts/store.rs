@@ -422,7 +422,8 @@ pub async fn statement(db: &Db, account_id: &str, params: &StatementParams) -> R
     .await
     .map_err(db_error)?;
     let rows: Vec<(String, String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT issue_date, 'invoice', invoice_number, NULL, gross_minor FROM invoices
+        "SELECT issue_date, CASE WHEN kind = 'corrective' THEN 'corrective' ELSE 'invoice' END, invoice_number, NULL,
+                gross_minor FROM invoices
          WHERE account_id = $1 AND status <> 'cancelled' AND issue_date >= $2 AND issue_date <= $3
          UNION ALL
          SELECT p.paid_on, 'payment', p.reference, i.invoice_number, p.amount_minor
@@ -441,9 +442,15 @@ pub async fn statement(db: &Db, account_id: &str, params: &StatementParams) -> R
     let entries = rows
         .into_iter()
         .map(|(date, kind, document, for_invoice, amount)| {
-            let kind = if kind == "payment" { EntryKind::Payment } else { EntryKind::Invoice };
+            let kind = match kind.as_str() {
+                "payment" => EntryKind::Payment,
+                "corrective" => EntryKind::Corrective,
+                _ => EntryKind::Invoice,
+            };
             let (debit_minor, credit_minor) = match kind {
                 EntryKind::Invoice => (amount, 0),
+                EntryKind::Corrective if amount < 0 => (0, -amount),
+                EntryKind::Corrective => (amount, 0),
                 EntryKind::Payment => (0, amount),
             };
             balance += debit_minor - credit_minor;

@@ -34,8 +34,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
-/// Archives with more invoices than this are announced as background work with an e-mail.
-pub const LARGE_ARCHIVE: i64 = 100;
 /// Bytes moved from the ZIP writer to the database at a time.
 pub const CHUNK_BYTES: usize = 1 << 20;
 /// Invoices read per query while building.
@@ -70,13 +68,15 @@ fn billing_member(parts: &Parts) -> Result<(String, String), AppError> {
     Ok((principal.account_id.clone().ok_or(AppError::Forbidden)?, member.member_id.clone()))
 }
 
-/// Stores a request for the account's invoices issued in `period`; the worker is woken.
+/// Stores a request for the account's invoices issued in `period`; archives of more than
+/// `notify_over` invoices are announced by e-mail when ready.
 pub async fn enqueue(
     db: &Db,
     account_id: &str,
     member_id: Option<&str>,
     period: Period,
     locale: Locale,
+    notify_over: i64,
 ) -> Result<String, AppError> {
     let (total,): (i64,) =
         sqlx::query_as("SELECT count(*) FROM invoices WHERE account_id = $1 AND issue_date >= $2 AND issue_date <= $3")
@@ -99,7 +99,7 @@ pub async fn enqueue(
     .bind(period.to.to_iso())
     .bind(locale.as_str())
     .bind(total)
-    .bind(i64::from(total > LARGE_ARCHIVE))
+    .bind(i64::from(total > notify_over))
     .bind(now_ms())
     .execute(&db.pool)
     .await
@@ -146,7 +146,7 @@ async fn request_archive(State(state): State<AppState>, request: Request) -> Res
         }
     };
     let locale = locale_from_headers(&parts.headers);
-    match enqueue(&state.db, &account_id, Some(&member_id), period, locale).await {
+    match enqueue(&state.db, &account_id, Some(&member_id), period, locale, state.config.archive_notify_over).await {
         Ok(archive_id) => {
             state.wake_archive_worker();
             if let Some(note) = StepNote::of(&parts) {
