@@ -60,3 +60,41 @@ mod tests {
         assert_eq!(required_kind("/"), None);
     }
 }
+
+/// The signed-in member who may see the account's money (an owner or billing member).
+pub struct BillingMember {
+    pub account_id: String,
+    pub member_id: String,
+    pub email: String,
+}
+
+/// The billing member of a request: `Unauthorized` for visitors, `Forbidden` for staff and for
+/// members whose role shows no invoices.
+pub fn billing_member(parts: &axum::http::request::Parts) -> Result<BillingMember, crate::error::AppError> {
+    billing_member_of(parts.extensions.get::<Principal>())
+}
+
+/// The same for whoever is signed in (a server function passes `current_principal()`).
+pub fn billing_member_of(principal: Option<&Principal>) -> Result<BillingMember, crate::error::AppError> {
+    use crate::error::AppError;
+    let principal = principal.ok_or(AppError::Unauthorized)?;
+    let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
+    if !member.role.sees_invoices() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(BillingMember {
+        account_id: principal.account_id.clone().ok_or(AppError::Forbidden)?,
+        member_id: member.member_id.clone(),
+        email: member.email.clone(),
+    })
+}
+
+/// The staff id of whoever is signed in, when they handle customers' requests.
+pub fn handling_staff_of(principal: Option<&Principal>) -> Result<String, crate::error::AppError> {
+    use crate::error::AppError;
+    let staff = principal.ok_or(AppError::Unauthorized)?.viewer.staff().ok_or(AppError::Forbidden)?;
+    if !staff.role.handles_customers() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(staff.staff_id.clone())
+}

@@ -117,25 +117,14 @@ mod server {
     use crate::corrections::store::{self, Scope};
     use crate::server::app_state;
 
-    /// The caller's account, when they are an owner or billing member.
+    /// The caller's account and member id, when they are an owner or billing member.
     pub fn billing_account() -> Result<(String, String), AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-        if !member.role.sees_invoices() {
-            return Err(AppError::Forbidden);
-        }
-        let account_id = principal.account_id.clone().ok_or(AppError::Forbidden)?;
-        Ok((account_id, member.member_id.clone()))
+        let member = crate::auth::guard::billing_member_of(current_principal().as_ref())?;
+        Ok((member.account_id, member.member_id))
     }
 
-    /// The caller's staff id, when they handle customers.
     pub fn handling_staff() -> Result<String, AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let staff = principal.viewer.staff().ok_or(AppError::Forbidden)?;
-        if !staff.role.handles_customers() {
-            return Err(AppError::Forbidden);
-        }
-        Ok(staff.staff_id.clone())
+        crate::auth::guard::handling_staff_of(current_principal().as_ref())
     }
 
     fn note_subject(kind: &'static str, id: &str) {

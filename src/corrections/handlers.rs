@@ -3,11 +3,12 @@
 use super::attachments::{self, header_file_name, Upload};
 use super::domain::{typed_buyer, typed_changes, CorrectionReason, Decision, MAX_EXPLANATION};
 use super::store::{self, DecisionRefusal, NewCorrection, Scope, MAX_ATTACHMENTS};
+use crate::auth::guard::billing_member;
 use crate::auth::sessions::Principal;
 use crate::error::AppError;
 use crate::mail::templates::{locale_from_code, Template};
 use crate::orders::domain::looks_like_id;
-use crate::server::errors::{error_response, locale_from_headers};
+use crate::server::errors::refuse;
 use crate::server::render::{page, see_other};
 use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
@@ -37,38 +38,8 @@ pub fn upload_body_limit(state: &AppState) -> usize {
     state.config.attachment_max_bytes * MAX_ATTACHMENTS + state.config.body_limit
 }
 
-fn refuse(parts: &Parts, error: AppError) -> Response {
-    if let Some(note) = StepNote::of(parts) {
-        note.error(match error {
-            AppError::NotFound => "not_found",
-            AppError::Forbidden => "not_allowed",
-            AppError::Unauthorized => "sign_in_required",
-            _ => "unavailable",
-        });
-    }
-    let locale = locale_from_headers(&parts.headers);
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    error_response(status, &error, locale, false, "")
-}
-
-/// The signed-in billing member: (account, member id, e-mail).
-fn billing_member(parts: &Parts) -> Result<(String, String, String), AppError> {
-    let principal = parts.extensions.get::<Principal>().ok_or(AppError::Unauthorized)?;
-    let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-    if !member.role.sees_invoices() {
-        return Err(AppError::Forbidden);
-    }
-    let account_id = principal.account_id.clone().ok_or(AppError::Forbidden)?;
-    Ok((account_id, member.member_id.clone(), member.email.clone()))
-}
-
 fn handling_staff(parts: &Parts) -> Result<String, AppError> {
-    let principal = parts.extensions.get::<Principal>().ok_or(AppError::Unauthorized)?;
-    let staff = principal.viewer.staff().ok_or(AppError::Forbidden)?;
-    if !staff.role.handles_customers() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(staff.staff_id.clone())
+    crate::auth::guard::handling_staff_of(parts.extensions.get::<Principal>())
 }
 
 /// The form as posted: its text fields and its files.
@@ -141,7 +112,7 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
     let (parts, body) = request.into_parts();
     let note = StepNote::of(&parts);
     let (account_id, member_id, email) = match billing_member(&parts) {
-        Ok(member) => member,
+        Ok(member) => (member.account_id, member.member_id, member.email),
         Err(AppError::Unauthorized) => {
             if let Some(note) = &note {
                 note.denied("sign_in_required");
@@ -424,7 +395,7 @@ async fn customer_attachment(
 ) -> Response {
     let (parts, _) = request.into_parts();
     let account_id = match billing_member(&parts) {
-        Ok((account_id, ..)) => account_id,
+        Ok(member) => member.account_id,
         Err(error) => return refuse(&parts, error),
     };
     serve(&state, &parts, Scope::Account(&account_id), &correction_id, &attachment_id).await

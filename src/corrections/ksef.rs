@@ -2,7 +2,6 @@
 //! to the government API (out of scope here) is a mapping, not a redesign. A corrective invoice
 //! carries `RodzajFaktury = KOR`, `PrzyczynaKorekty`, `TypKorekty` and `DaneFaKorygowanej`, and
 //! each corrected line twice: as it was (`StanPrzed = 1`) and as it is.
-use crate::auth::sessions::Principal;
 use crate::config::Seller;
 use crate::error::AppError;
 use crate::invoices::pdf::{load, PrintedInvoice};
@@ -154,12 +153,10 @@ async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>,
         let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         error_response(status, &error, locale, true, "")
     };
-    let Some(principal) = parts.extensions.get::<Principal>() else { return refuse(AppError::Unauthorized) };
-    let Some(member) = principal.viewer.member() else { return refuse(AppError::Forbidden) };
-    if !member.role.sees_invoices() {
-        return refuse(AppError::Forbidden);
-    }
-    let account_id = principal.account_id.clone().unwrap_or_default();
+    let account_id = match crate::auth::guard::billing_member(&parts) {
+        Ok(member) => member.account_id,
+        Err(error) => return refuse(error),
+    };
     let invoice = match load(&state.db, &account_id, &invoice_id).await {
         Ok(invoice) => invoice,
         Err(error) => return refuse(error),

@@ -112,23 +112,11 @@ mod server {
     use crate::server::app_state;
 
     pub async fn invoice_list(params: InvoiceParams) -> Result<InvoicePage, AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-        if !member.role.sees_invoices() {
-            return Err(AppError::Forbidden);
-        }
-        let account_id = principal.account_id.as_deref().ok_or(AppError::Forbidden)?;
-        crate::invoices::store::list(&app_state()?.db, account_id, &params).await
+        crate::invoices::store::list(&app_state()?.db, &billing_account()?, &params).await
     }
 
     pub async fn invoice_detail(invoice_id: String) -> Result<InvoiceDetailView, AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-        if !member.role.sees_invoices() {
-            return Err(AppError::Forbidden);
-        }
-        let account_id = principal.account_id.as_deref().ok_or(AppError::Forbidden)?;
-        let detail = crate::invoices::store::detail(&app_state()?.db, account_id, &invoice_id).await?;
+        let detail = crate::invoices::store::detail(&app_state()?.db, &billing_account()?, &invoice_id).await?;
         if let Some(note) = crate::touchpoints::layer::StepNote::current() {
             note.subject("invoice", &detail.invoice_id);
         }
@@ -136,12 +124,7 @@ mod server {
     }
 
     fn billing_account() -> Result<String, AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-        if !member.role.sees_invoices() {
-            return Err(AppError::Forbidden);
-        }
-        principal.account_id.clone().ok_or(AppError::Forbidden)
+        Ok(crate::auth::guard::billing_member_of(current_principal().as_ref())?.account_id)
     }
 
     pub async fn archive_list() -> Result<Vec<ArchiveView>, AppError> {

@@ -7,7 +7,8 @@
 //! ready. A download streams the chunks in order. Memory stays flat whatever the number of
 //! invoices: one invoice and one chunk at a time, on both sides.
 use super::pdf::{file_name, invoice_pdf, load};
-use crate::auth::sessions::{db_error, Principal};
+use crate::auth::guard::billing_member;
+use crate::auth::sessions::db_error;
 use crate::config::Seller;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
@@ -15,7 +16,7 @@ use crate::i18n::Locale;
 use crate::invoices::domain::Period;
 use crate::mail::templates::{locale_from_code, Template};
 use crate::orders::domain::{looks_like_id, Date};
-use crate::server::errors::{error_response, locale_from_headers};
+use crate::server::errors::{locale_from_headers, refuse};
 use crate::server::render::{page, see_other};
 use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
@@ -23,7 +24,6 @@ use crate::ui::form::FormFeedback;
 use crate::ui::format::utc_date;
 use axum::body::Body;
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -43,29 +43,6 @@ const KEEP_MS: i64 = 7 * 86_400_000;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/invoices/archive", post(request_archive)).route("/invoices/archive/{id}/zip", get(download))
-}
-
-fn refuse(parts: &Parts, error: AppError) -> Response {
-    if let Some(note) = StepNote::of(parts) {
-        note.error(match error {
-            AppError::NotFound => "not_found",
-            AppError::Forbidden => "not_allowed",
-            AppError::Unauthorized => "sign_in_required",
-            _ => "unavailable",
-        });
-    }
-    let locale = locale_from_headers(&parts.headers);
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    error_response(status, &error, locale, false, "")
-}
-
-fn billing_member(parts: &Parts) -> Result<(String, String), AppError> {
-    let principal = parts.extensions.get::<Principal>().ok_or(AppError::Unauthorized)?;
-    let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-    if !member.role.sees_invoices() {
-        return Err(AppError::Forbidden);
-    }
-    Ok((principal.account_id.clone().ok_or(AppError::Forbidden)?, member.member_id.clone()))
 }
 
 /// Stores a request for the account's invoices issued in `period`; archives of more than
@@ -120,7 +97,7 @@ struct ArchiveForm {
 async fn request_archive(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let (account_id, member_id) = match billing_member(&parts) {
-        Ok(ids) => ids,
+        Ok(member) => (member.account_id, member.member_id),
         Err(AppError::Unauthorized) => return see_other("/sign-in?next=%2Finvoices%2Farchive"),
         Err(error) => return refuse(&parts, error),
     };
@@ -202,8 +179,8 @@ pub fn archive_file_name(from: &str, to: &str) -> String {
 
 async fn download(State(state): State<AppState>, Path(archive_id): Path<String>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let (account_id, _) = match billing_member(&parts) {
-        Ok(ids) => ids,
+    let account_id = match billing_member(&parts) {
+        Ok(member) => member.account_id,
         Err(error) => return refuse(&parts, error),
     };
     let view = match status(&state.db, &account_id, &archive_id).await {

@@ -1,19 +1,18 @@
 //! The invoice as a PDF: seller, buyer, number, dates, lines, the VAT table per rate, totals,
 //! what is paid and due, and the KSeF number when there is one. Served to the account's owners
 //! and billing members as an attachment with a safe file name.
-use crate::auth::sessions::{db_error, Principal};
+use crate::auth::sessions::db_error;
 use crate::config::Seller;
 use crate::documents::{Align, Column, Layout, PdfError, Weight, MARGIN, PAGE_WIDTH};
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
 use crate::orders::domain::looks_like_id;
-use crate::server::errors::{error_response, locale_from_headers};
+use crate::server::errors::{locale_from_headers, refuse};
 use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
 use crate::ui::format::{amount, money, vat_rate};
 use axum::extract::{Path, Request, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -161,27 +160,12 @@ pub fn file_name(number: &str) -> String {
     format!("{}.pdf", if safe.is_empty() { "invoice".to_string() } else { safe })
 }
 
-fn refuse(parts: &Parts, error: AppError) -> Response {
-    if let Some(note) = StepNote::of(parts) {
-        note.error(match error {
-            AppError::NotFound => "not_found",
-            AppError::Forbidden => "not_allowed",
-            _ => "unavailable",
-        });
-    }
-    let locale = locale_from_headers(&parts.headers);
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    error_response(status, &error, locale, false, "")
-}
-
 async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(principal) = parts.extensions.get::<Principal>() else { return refuse(&parts, AppError::Unauthorized) };
-    let Some(member) = principal.viewer.member() else { return refuse(&parts, AppError::Forbidden) };
-    if !member.role.sees_invoices() {
-        return refuse(&parts, AppError::Forbidden);
-    }
-    let account_id = principal.account_id.clone().unwrap_or_default();
+    let account_id = match crate::auth::guard::billing_member(&parts) {
+        Ok(member) => member.account_id,
+        Err(error) => return refuse(&parts, error),
+    };
     let invoice = match load(&state.db, &account_id, &invoice_id).await {
         Ok(invoice) => invoice,
         Err(error) => return refuse(&parts, error),

@@ -173,3 +173,19 @@ mod tests {
         assert_eq!(locale_from_headers(&headers(&[])), Locale::en);
     }
 }
+
+/// A download or form post turned away: recorded on the journal's step with a code from a closed
+/// set, answered with the translated error page of its status.
+pub fn refuse(parts: &axum::http::request::Parts, error: AppError) -> Response {
+    if let Some(note) = crate::touchpoints::layer::StepNote::of(parts) {
+        note.error(match error {
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "not_allowed",
+            AppError::Unauthorized => "sign_in_required",
+            _ => "unavailable",
+        });
+    }
+    let locale = locale_from_headers(&parts.headers);
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    error_response(status, &error, locale, false, "")
+}
