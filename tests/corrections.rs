@@ -246,6 +246,16 @@ on_both_backends! {
         }
         let stored = scalar(&app, "SELECT CAST(count(*) AS TEXT) FROM correction_attachments WHERE request_key = $1", &key).await;
         assert_eq!(stored, "0", "no refused file is stored");
+
+        // A file attached to a form that is never sent is swept a day later.
+        let (status, _, _) = post_request(&app, &piotr, &invoice_id, &fields, vec![("umowa.pdf", PDF.to_vec())]).await;
+        assert_eq!(status, StatusCode::OK);
+        let count = || scalar(&app, "SELECT CAST(count(*) AS TEXT) FROM correction_attachments WHERE request_key = $1", &key);
+        let now = styk::db::now_ms();
+        styk::invoices::archive::sweep(&app.state.db, now).await.unwrap();
+        assert_eq!(count().await, "1", "a fresh draft stays");
+        styk::invoices::archive::sweep(&app.state.db, now + 86_400_001).await.unwrap();
+        assert_eq!(count().await, "0");
         app.stop().await;
     };
 

@@ -105,6 +105,27 @@ on_both_backends! {
         let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce").to_string();
         let body = response.text().await.unwrap();
         assert!(body.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the response's nonce");
+        // Under concurrency too, each response carries its own policy: pages the nonce of their
+        // own scripts, files the strict one (a page's policy once landed on a concurrent file).
+        let fetches = (0..40).map(|n| {
+            let url = app.url(if n % 2 == 0 { "/" } else { "/favicon.svg" });
+            let client = app.client.clone();
+            tokio::spawn(async move {
+                let response = client.get(url).send().await.unwrap();
+                let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
+                let html = response.headers()["content-type"].to_str().unwrap().starts_with("text/html");
+                (html, csp, response.text().await.unwrap())
+            })
+        });
+        for fetch in fetches.collect::<Vec<_>>() {
+            let (html, csp, body) = fetch.await.unwrap();
+            if html {
+                let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce");
+                assert!(body.contains(&format!("nonce=\"{nonce}\"")), "{csp}");
+            } else {
+                assert!(csp.starts_with("default-src 'none'"), "{csp}");
+            }
+        }
         app.stop().await;
     };
 

@@ -40,6 +40,8 @@ pub const CHUNK_BYTES: usize = 1 << 20;
 const BATCH: i64 = 50;
 const LEASE_MS: i64 = 60_000;
 const KEEP_MS: i64 = 7 * 86_400_000;
+/// How long files attached to a correction form that is never sent are kept.
+const DRAFT_FILES_MS: i64 = 86_400_000;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/invoices/archive", post(request_archive)).route("/invoices/archive/{id}/zip", get(download))
@@ -423,8 +425,8 @@ async fn announce(db: &Db, public_url: &str, archive_id: &str) -> Result<bool, s
     Ok(true)
 }
 
-/// The archive worker of this instance: builds queued archives one at a time, and deletes
-/// archives older than a week.
+/// The archive worker of this instance: builds queued archives one at a time, and sweeps (see
+/// [`sweep`]) every hour.
 pub async fn run(state: AppState, wakeup: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     let holder = new_id();
     let mut last_cleanup = 0i64;
@@ -435,12 +437,8 @@ pub async fn run(state: AppState, wakeup: Arc<Notify>, mut stop: watch::Receiver
         let now = now_ms();
         if now - last_cleanup > 3_600_000 {
             last_cleanup = now;
-            if let Err(error) = sqlx::query("DELETE FROM invoice_archives WHERE created_at < $1")
-                .bind(now - KEEP_MS)
-                .execute(&state.db.pool)
-                .await
-            {
-                tracing::warn!(%error, "old invoice archives could not be deleted");
+            if let Err(error) = sweep(&state.db, now).await {
+                tracing::warn!(%error, "old archives and abandoned attachments could not be deleted");
             }
         }
         match claim(&state.db, &holder).await {
@@ -496,6 +494,17 @@ pub async fn run(state: AppState, wakeup: Arc<Notify>, mut stop: watch::Receiver
             }
         }
     }
+}
+
+/// Deletes archives older than a week, and files attached to correction forms that were never
+/// sent a day after they were attached.
+pub async fn sweep(db: &Db, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM invoice_archives WHERE created_at < $1").bind(now - KEEP_MS).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM correction_attachments WHERE correction_id IS NULL AND created_at < $1")
+        .bind(now - DRAFT_FILES_MS)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 async fn mark_failed(db: &Db, archive_id: &str) {

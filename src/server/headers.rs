@@ -4,7 +4,7 @@ use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use leptos::nonce::{provide_nonce, use_nonce};
+use leptos::nonce::{provide_nonce, Nonce};
 use leptos::prelude::use_context;
 
 /// For responses that are not pages (JSON, files, errors): nothing may load or frame them.
@@ -20,18 +20,27 @@ fn page_csp(nonce: &str) -> String {
     )
 }
 
-/// Called by the shell while rendering a page: creates the nonce and sends the page's CSP.
+/// The nonce of the page a request may render, made before anything renders (see
+/// [`security_headers`]).
+#[derive(Debug, Clone)]
+pub struct PageNonce(pub std::sync::Arc<str>);
+
+/// Called by the shell while rendering a page: hands the request's nonce to the hydration
+/// scripts. The policy that names it is set on the response by [`security_headers`], so it always
+/// travels with the page it belongs to (setting it through the render's response options once put
+/// a page's policy on another, concurrent response).
 pub fn attach_page_csp() {
-    provide_nonce();
-    let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
-        return;
-    };
-    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    let nonce =
+        use_context::<axum::http::request::Parts>().and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    match nonce {
+        Some(PageNonce(nonce)) => leptos::prelude::provide_context(Nonce::from_value(nonce)),
+        None => provide_nonce(),
     }
 }
 
-pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn security_headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let nonce = Nonce::new().as_inner().clone();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let is_html = response
         .headers()
@@ -47,12 +56,14 @@ pub async fn security_headers(State(state): State<AppState>, request: Request, n
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
     set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()");
     set(HeaderName::from_static("cross-origin-resource-policy"), "same-origin");
-    set(header::CONTENT_SECURITY_POLICY, STRICT_CSP);
     if is_html {
         set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     }
     if state.config.public_url.starts_with("https://") {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
     }
+    // Always this response's own policy: a page's names the nonce its scripts were rendered with.
+    let policy = if is_html { HeaderValue::from_str(&page_csp(&nonce)).ok() } else { None };
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy.unwrap_or(HeaderValue::from_static(STRICT_CSP)));
     response
 }
