@@ -107,11 +107,15 @@ on_both_backends! {
         assert!(body.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the response's nonce");
         // Under concurrency too, each response carries its own policy: pages the nonce of their
         // own scripts, files the strict one (a page's policy once landed on a concurrent file).
-        let fetches = (0..40).map(|n| {
-            let url = app.url(if n % 2 == 0 { "/" } else { "/favicon.svg" });
+        // And each its own status: a missing page's 404 stays with it, files are 200.
+        let fetches = (0..60).map(|n| {
+            let path = ["/", "/favicon.svg", "/missing"][n % 3];
+            let url = app.url(path);
             let client = app.client.clone();
             tokio::spawn(async move {
                 let response = client.get(url).send().await.unwrap();
+                let expected = if path == "/missing" { 404 } else { 200 };
+                assert_eq!(response.status().as_u16(), expected, "{path}");
                 let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
                 let html = response.headers()["content-type"].to_str().unwrap().starts_with("text/html");
                 (html, csp, response.text().await.unwrap())

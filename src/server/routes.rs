@@ -68,7 +68,7 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
         .route("/api/beacon", axum::routing::post(crate::touchpoints::beacon::receive))
         .route("/account/activity/export", get(crate::touchpoints::export::download))
         .merge(extra)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(files_or_not_found)
         .layer(
             // Outermost first.
             ServiceBuilder::new()
@@ -107,6 +107,33 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
                 .layer(from_fn(auth::guard::require_sign_in_for_pages)),
         )
         .with_state(state)
+}
+
+/// Static files (the site root: the wasm bundle, styles, `public/`), else the translated 404 page.
+///
+/// Files are served here rather than by leptos_axum's `file_and_error_handler`, which extends a
+/// file's response with the response options of whatever reactive owner its worker thread last
+/// saw — another request's page — and takes them from it: a page lost its security policy (and
+/// could lose its status or cookies) to a concurrent `/pkg/styk.wasm`.
+async fn files_or_not_found(State(state): State<AppState>, request: Request) -> Response {
+    use tower::ServiceExt;
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut probe = Request::builder().method(request.method().clone()).uri(request.uri().clone());
+        if let Some(encoding) = request.headers().get(header::ACCEPT_ENCODING) {
+            probe = probe.header(header::ACCEPT_ENCODING, encoding);
+        }
+        if let Ok(probe) = probe.body(Body::empty()) {
+            let files = tower_http::services::ServeDir::new(&*state.leptos_options.site_root)
+                .precompressed_gzip()
+                .precompressed_br();
+            let response = files.oneshot(probe).await.unwrap_or_else(|never| match never {});
+            if response.status() != StatusCode::NOT_FOUND {
+                return response.map(Body::new);
+            }
+        }
+    }
+    let uri = request.uri().clone();
+    leptos_axum::file_and_error_handler::<AppState, _>(shell)(uri, State(state), request).await
 }
 
 /// The app's page routes, generated once per process.
