@@ -11,6 +11,7 @@ use crate::i18n::*;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{amount, money, utc_date};
 use crate::ui::loaded::{Loaded, PageStatus};
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -141,12 +142,6 @@ fn Overview(overview: AccountSummary) -> impl IntoView {
 }
 
 // --- Profile -------------------------------------------------------------------------------------
-
-macro_rules! text {
-    ($i18n:ident, $key:ident) => {
-        Signal::derive(move || t_string!($i18n, $key).to_string())
-    };
-}
 
 pub fn country_name(locale: Locale, country: Country) -> &'static str {
     match country {

@@ -7,6 +7,7 @@ use crate::ui::form::{Field, FormAlert, Notice, SelectField};
 use crate::ui::format::utc_minute;
 use crate::ui::link::use_link_view;
 use crate::ui::loaded::Loaded;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -62,12 +63,6 @@ fn staff_role_options() -> Vec<(&'static str, Signal<String>)> {
         .into_iter()
         .map(|role| (role.as_str(), Signal::derive(move || staff_role_label(i18n.get_locale(), role).to_string())))
         .collect()
-}
-
-macro_rules! text {
-    ($i18n:ident, $key:ident) => {
-        Signal::derive(move || t_string!($i18n, $key).to_string())
-    };
 }
 
 // --- Sign-in --------------------------------------------------------------------------------------

@@ -16,15 +16,10 @@ use crate::invoices::pages::billing_only;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date, utc_minute, vat_rate};
 use crate::ui::loaded::Loaded;
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-macro_rules! text {
-    ($i18n:ident, $key:ident) => {
-        Signal::derive(move || t_string!($i18n, $key).to_string())
-    };
-}
 
 pub fn status_label(locale: Locale, status: CorrectionStatus) -> &'static str {
     match status {

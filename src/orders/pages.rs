@@ -10,15 +10,10 @@ use crate::ui::format::{money, utc_date};
 use crate::ui::loaded::{Loaded, PageStatus};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
+use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-macro_rules! text {
-    ($i18n:ident, $key:ident) => {
-        Signal::derive(move || t_string!($i18n, $key).to_string())
-    };
-}
 
 pub fn order_status_label(locale: Locale, status: OrderStatus) -> &'static str {
     match status {
