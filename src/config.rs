@@ -313,6 +313,14 @@ impl std::fmt::Debug for SmtpUrl {
 }
 
 impl Config {
+    /// The host part of the public URL, used in e-mails' Message-IDs.
+    pub fn mail_domain(&self) -> String {
+        url::Url::parse(&self.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "styk".into())
+    }
+
     /// Reads the process environment (and the file it names).
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_vars(std::env::vars())

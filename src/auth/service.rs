@@ -117,14 +117,6 @@ fn link(config: &Config, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", config.public_url)
 }
 
-/// The host part of the public URL, used in Message-IDs.
-fn mail_domain(config: &Config) -> String {
-    url::Url::parse(&config.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "styk".into())
-}
-
 async fn enqueue(
     config: &Config,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -133,7 +125,7 @@ async fn enqueue(
     to: &str,
 ) -> Result<(), sqlx::Error> {
     let mail = template.render(locale_from_code(locale), to);
-    mail::enqueue(tx, &mail, &mail_domain(config)).await.map(|_| ())
+    mail::enqueue(tx, &mail, &config.mail_domain()).await.map(|_| ())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,25 +89,6 @@ async fn read_multipart(mut multipart: Multipart, max: usize) -> Option<Posted> 
     Some(posted)
 }
 
-async fn member_language(state: &AppState, member_id: &str) -> crate::i18n::Locale {
-    let language: Option<(String,)> = sqlx::query_as("SELECT preferred_language FROM members WHERE member_id = $1")
-        .bind(member_id)
-        .fetch_optional(&state.db.pool)
-        .await
-        .unwrap_or_else(|error| {
-            tracing::warn!(%error, "cannot read the member's language; the e-mail goes out in English");
-            None
-        });
-    locale_from_code(language.as_ref().map(|(l,)| l.as_str()).unwrap_or("en"))
-}
-
-fn mail_domain(state: &AppState) -> String {
-    url::Url::parse(&state.config.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "styk".into())
-}
-
 async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let note = StepNote::of(&parts);
@@ -231,7 +212,7 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
     }
     let Some(reason) = reason else { return refuse(&parts, AppError::BadRequest) };
 
-    let locale = member_language(&state, &member_id).await;
+    let locale = crate::mail::templates::member_locale(&state.db, &member_id).await;
     let public_url = state.config.public_url.clone();
     let mail = |correction_id: &str, invoice_number: &str, decide_by: &str| {
         Some(
@@ -254,7 +235,7 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
         explanation: &explanation,
         decision_days: state.config.correction_decision_days,
     };
-    match store::submit(&state.db, new, &mail, &mail_domain(&state)).await {
+    match store::submit(&state.db, new, &mail, &state.config.mail_domain()).await {
         Ok(submitted) => {
             if submitted.created {
                 state.wake_mail_relay();
@@ -301,12 +282,12 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
         }
         return page(&state, parts, Some(feedback), None, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
+    let view = match store::detail(&state.db, Scope::Staff, &correction_id).await {
+        Ok(view) => view,
+        Err(error) => return refuse(&parts, error),
+    };
     // Partly accepting edits the values of the asked lines: the same fields as the request form.
     let decided_lines = if decision == Decision::PartlyAccept {
-        let view = match store::detail(&state.db, Scope::Staff, &correction_id).await {
-            Ok(view) => view,
-            Err(error) => return refuse(&parts, error),
-        };
         let asked_lines: Vec<_> = view
             .lines
             .iter()
@@ -357,12 +338,12 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
     match store::decide(
         &state.db,
         &staff_id,
-        &correction_id,
+        &view,
         decision,
         decided_lines,
         &note_text,
         &mail,
-        &mail_domain(&state),
+        &state.config.mail_domain(),
     )
     .await
     {

@@ -688,14 +688,14 @@ pub const CORRECTIVE_SERIES: &str = "KOR";
 pub async fn decide(
     db: &Db,
     staff_id: &str,
-    correction_id: &str,
+    view: &CorrectionView,
     decision: Decision,
     decided_lines: Option<Vec<LineChange>>,
     note: &str,
     mail: &(dyn Fn(&Decided) -> Option<crate::mail::Mail> + Sync),
     mail_domain: &str,
 ) -> Result<Decided, DecisionRefusal> {
-    let view = detail(db, Scope::Staff, correction_id).await?;
+    let correction_id = view.correction_id.as_str();
     if !view.status.is_open() {
         return Err(DecisionRefusal::AlreadyDecided);
     }
@@ -770,7 +770,7 @@ pub async fn decide(
         }
         let corrective = if issues_invoice {
             let buyer = buyer_change.applied_to(&view.buyer_before);
-            Some(issue_corrective(&mut tx, &view, &lines, &buyer, now).await?)
+            Some(issue_corrective(&mut tx, view, &lines, &buyer, now).await?)
         } else {
             None
         };

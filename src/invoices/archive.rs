@@ -406,7 +406,7 @@ pub async fn claim(db: &Db, holder: &str) -> Result<Option<String>, sqlx::Error>
 }
 
 /// Mails the asker of a large archive that it is ready (in the outbox, like all mail).
-async fn announce(db: &Db, public_url: &str, archive_id: &str) -> Result<bool, sqlx::Error> {
+async fn announce(db: &Db, config: &crate::config::Config, archive_id: &str) -> Result<bool, sqlx::Error> {
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT m.email, m.preferred_language, a.period_from, a.period_to FROM invoice_archives a
          JOIN members m ON m.member_id = a.member_id
@@ -416,11 +416,11 @@ async fn announce(db: &Db, public_url: &str, archive_id: &str) -> Result<bool, s
     .fetch_optional(&db.pool)
     .await?;
     let Some((email, language, from, to)) = row else { return Ok(false) };
-    let mail = Template::ArchiveReady { from, to, link: format!("{public_url}/invoices/archive/{archive_id}") }
-        .render(locale_from_code(&language), &email);
-    let domain = url::Url::parse(public_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let mail =
+        Template::ArchiveReady { from, to, link: format!("{}/invoices/archive/{archive_id}", config.public_url) }
+            .render(locale_from_code(&language), &email);
     let mut tx = db.begin_write().await?;
-    crate::mail::enqueue(&mut tx, &mail, &domain).await?;
+    crate::mail::enqueue(&mut tx, &mail, &config.mail_domain()).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -463,7 +463,7 @@ pub async fn run(state: AppState, wakeup: Arc<Notify>, mut stop: watch::Receiver
                             elapsed_ms = started.elapsed().as_millis() as u64,
                             "invoice archive built"
                         );
-                        match announce(&state.db, &state.config.public_url, &archive_id).await {
+                        match announce(&state.db, &state.config, &archive_id).await {
                             Ok(true) => state.wake_mail_relay(),
                             Ok(false) => {}
                             Err(error) => tracing::error!(%error, "the archive-ready mail could not be queued"),

@@ -299,6 +299,20 @@ impl Template {
     }
 }
 
+/// The language a member reads e-mail in; English when it cannot be read.
+#[cfg(feature = "ssr")]
+pub async fn member_locale(db: &crate::db::Db, member_id: &str) -> Locale {
+    let language: Option<(String,)> = sqlx::query_as("SELECT preferred_language FROM members WHERE member_id = $1")
+        .bind(member_id)
+        .fetch_optional(&db.pool)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot read the member's language; the e-mail goes out in English");
+            None
+        });
+    locale_from_code(language.as_ref().map(|(l,)| l.as_str()).unwrap_or("en"))
+}
+
 /// The locale stored for a person (`en`, `pl`, `ru`), English when unknown.
 pub fn locale_from_code(code: &str) -> Locale {
     match code {

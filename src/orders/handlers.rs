@@ -5,7 +5,7 @@ use super::domain::looks_like_id;
 use super::store::{self, ReorderRefusal};
 use crate::auth::sessions::Principal;
 use crate::error::AppError;
-use crate::mail::templates::{locale_from_code, Template};
+use crate::mail::templates::Template;
 use crate::server::render::{page, see_other};
 use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
@@ -56,15 +56,7 @@ async fn confirm_reorder(State(state): State<AppState>, Path(order_id): Path<Str
     let typed = typed_quantities(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let request_key = fields.iter().find(|(k, _)| k == "key").map(|(_, v)| v.clone()).unwrap_or_default();
 
-    let language: Option<(String,)> = sqlx::query_as("SELECT preferred_language FROM members WHERE member_id = $1")
-        .bind(&member.member_id)
-        .fetch_optional(&state.db.pool)
-        .await
-        .unwrap_or_else(|error| {
-            tracing::warn!(%error, "cannot read the member's language; the e-mail goes out in English");
-            None
-        });
-    let locale = locale_from_code(language.as_ref().map(|(l,)| l.as_str()).unwrap_or("en"));
+    let locale = crate::mail::templates::member_locale(&state.db, &member.member_id).await;
     let public_url = state.config.public_url.clone();
     let email = member.email.clone();
     let mail = |order_id: &str, order_number: &str, gross: i64, currency: &str| {
@@ -75,10 +67,7 @@ async fn confirm_reorder(State(state): State<AppState>, Path(order_id): Path<Str
         };
         Some(template.render(locale, &email))
     };
-    let domain = url::Url::parse(&state.config.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "styk".into());
+    let domain = state.config.mail_domain();
     match store::place_reorder(
         &state.db,
         &account_id,
