@@ -42,7 +42,7 @@ fn sample(steps: &[&'static styk::touchpoints::catalogue::RouteStep], i: usize) 
         channel: Channel::Web,
         journey: step.journey.as_str(),
         step: step.step.as_str(),
-        route: step.pattern().to_string(),
+        route: step.pattern().into(),
         outcome: if i % 11 == 0 { Outcome::Invalid } else { Outcome::Ok },
         duration_ms: (i % 900) as u32,
         signals: if i % 11 == 0 { Signals::VALIDATION_ERROR } else { Signals::default() },

@@ -84,6 +84,51 @@ on_both_backends! {
         db.pool.close().await;
         database.drop_database().await;
     };
+
+    a_visit_served_by_two_instances_is_judged_on_all_its_steps => |backend: Backend| async move {
+        // Each writer keeps the visits it wrote in memory; a visit whose steps alternate between
+        // two instances must still be read back whenever the other instance wrote it last.
+        let database = TestDatabase::create(backend).await;
+        let db = database.connect().await;
+        let instances: Vec<_> = (0..2)
+            .map(|_| {
+                let (recorder, writer) = Recorder::new(db.clone(), 100, 10);
+                let (stop, stopped) = watch::channel(false);
+                (recorder, stop, tokio::spawn(writer.run(stopped)))
+            })
+            .collect();
+        let start = styk::db::now_ms();
+        // A, B, A, B on alternating instances: the fourth step goes back and forth.
+        for (i, step) in ["view", "review", "view", "review"].into_iter().enumerate() {
+            let (recorder, _, _) = &instances[i % 2];
+            let written = recorder.stats().written;
+            assert!(recorder.record(Touchpoint {
+                occurred_at: start + i as i64 * 1_000,
+                journey: "reorder",
+                step,
+                visit_ref: Some("visit-on-two-instances".into()),
+                ..touchpoint(i)
+            }));
+            while recorder.stats().written == written {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        }
+        let signals: Vec<(i64,)> = sqlx::query_as(
+            "SELECT CAST(signals AS BIGINT) FROM touchpoints WHERE visit_ref = 'visit-on-two-instances' ORDER BY occurred_at",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        let back_and_forth = Signals::BACK_AND_FORTH.0 as i64;
+        let flagged: Vec<bool> = signals.iter().map(|(s,)| s & back_and_forth != 0).collect();
+        assert_eq!(flagged, [false, false, false, true], "{signals:?}");
+        for (_, stop, running) in instances {
+            stop.send(true).unwrap();
+            running.await.unwrap();
+        }
+        db.pool.close().await;
+        database.drop_database().await;
+    };
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,6 +14,19 @@ pub enum Val {
     NullInt,
 }
 
+/// What a failing multi-row insert leaves behind (SQLite; on PostgreSQL a failed statement ends
+/// the transaction's usefulness either way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnFailure {
+    /// The statement undoes its own rows and the transaction goes on, for callers that handle a
+    /// failed insert. SQLite keeps a statement journal for it: a copy of every page the statement
+    /// changes.
+    UndoStatement,
+    /// The caller rolls the whole transaction back on any error, so the statement need not undo
+    /// itself (`INSERT OR FAIL`, no statement journal): the journal writer's batches.
+    RollBackTransaction,
+}
+
 /// Both backends cap bound parameters per statement (SQLite at 32,766, PostgreSQL at 65,535).
 const MAX_PARAMS: usize = 30_000;
 
@@ -29,7 +42,7 @@ pub async fn insert_rows(
     columns: &[&str],
     rows: Vec<Vec<Val>>,
 ) -> Result<(), sqlx::Error> {
-    insert_rows_then(tx, backend, table, columns, rows, "").await
+    insert_rows_then(tx, backend, table, columns, rows, OnFailure::UndoStatement, "").await
 }
 
 /// [`insert_rows`] with a clause after the values, e.g. `ON CONFLICT (…) DO UPDATE SET …`.
@@ -39,13 +52,18 @@ pub async fn insert_rows_then(
     table: &str,
     columns: &[&str],
     rows: Vec<Vec<Val>>,
+    on_failure: OnFailure,
     clause: &str,
 ) -> Result<(), sqlx::Error> {
+    let verb = match (backend, on_failure) {
+        (Backend::Sqlite, OnFailure::RollBackTransaction) => "INSERT OR FAIL",
+        _ => "INSERT",
+    };
     let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_statement).collect();
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut sql = format!("{verb} INTO {table} ({}) VALUES ", columns.join(", "));
         let mut args = AnyArguments::default();
         let mut n = 0;
         for (r, row) in chunk.into_iter().enumerate() {

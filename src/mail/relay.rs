@@ -241,7 +241,7 @@ impl Relay {
             channel: Channel::Email,
             journey: journey_of(&row.template).as_str(),
             step: StepName::EmailSent.as_str(),
-            route: format!("mail:{}", row.template),
+            route: format!("mail:{}", row.template).into(),
             outcome,
             // From the moment the mail was queued until it left: how long the customer waited.
             duration_ms: (now - row.created_at).clamp(0, i64::from(u32::MAX)) as u32,

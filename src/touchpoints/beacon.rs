@@ -271,7 +271,7 @@ pub async fn receive(State(state): State<AppState>, request: Request) -> Respons
             channel,
             journey: event.entry.journey.as_str(),
             step: event.entry.step.as_str(),
-            route: event.entry.pattern().to_string(),
+            route: event.entry.pattern().into(),
             outcome: event.outcome,
             duration_ms: event.duration_ms,
             error_code: event.error_code,

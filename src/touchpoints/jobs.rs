@@ -134,7 +134,7 @@ pub async fn sweep_abandoned(
             channel: Channel::parse(&channel).unwrap_or(Channel::Web),
             journey: journey.as_str(),
             step: step.as_str(),
-            route,
+            route: route.into(),
             outcome: Outcome::Abandoned,
             duration_ms: (at - began).clamp(0, i64::from(u32::MAX)) as u32,
             signals: Signals::ABANDONED,

@@ -246,7 +246,7 @@ pub async fn record_steps(State(state): State<AppState>, mut request: Request, n
     }
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
-    let principal = request.extensions().get::<Principal>().cloned();
+    let signed_in = request.extensions().get::<Principal>().map(Actor::of);
     let locale = locale_from_headers(request.headers()).as_str();
     let note = StepNote::default();
     request.extensions_mut().insert(note.clone());
@@ -274,7 +274,7 @@ pub async fn record_steps(State(state): State<AppState>, mut request: Request, n
     };
     let status = response.status().as_u16();
     let outcome = if note.denied { Outcome::Denied } else { Outcome::from_status(status) };
-    let actor = note.actor.or_else(|| principal.as_ref().map(Actor::of)).unwrap_or_default();
+    let actor = note.actor.or(signed_in).unwrap_or_default();
     let channel =
         if actor.staff_id.is_some() && entry.channel == Channel::Web { Channel::Staff } else { entry.channel };
     let route = entry.pattern();
@@ -289,7 +289,7 @@ pub async fn record_steps(State(state): State<AppState>, mut request: Request, n
         channel,
         journey: entry.journey.as_str(),
         step: entry.step.as_str(),
-        route: route.to_string(),
+        route: route.into(),
         outcome,
         subject_kind,
         subject_id,

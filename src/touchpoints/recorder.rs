@@ -7,9 +7,10 @@
 //! On shutdown the queue is closed and everything in it is written before the writer returns.
 use super::model::{Channel, Outcome, RowKind, Signals, Vitals, SIGNALS};
 use super::pseudonym::Pseudonyms;
-use super::signals::{derive_sequence_signals, load_visits, save_visits};
-use crate::db::batch::{insert_rows, Val};
-use crate::db::{ids::new_id, now_ms, Db};
+use super::signals::{derive_sequence_signals, load_visits, save_visits, VisitCache};
+use crate::db::batch::{insert_rows_then, OnFailure, Val};
+use crate::db::{now_ms, Db};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -34,7 +35,8 @@ pub struct Touchpoint {
     pub channel: Channel,
     pub journey: &'static str,
     pub step: &'static str,
-    pub route: String,
+    /// The route pattern (never the path, which could hold anything): our own names, not copied.
+    pub route: Cow<'static, str>,
     pub outcome: Outcome,
     pub duration_ms: u32,
     pub subject_kind: Option<&'static str>,
@@ -63,7 +65,7 @@ impl Default for Touchpoint {
             channel: Channel::Web,
             journey: "",
             step: "",
-            route: String::new(),
+            route: Cow::Borrowed(""),
             outcome: Outcome::Ok,
             duration_ms: 0,
             subject_kind: None,
@@ -111,7 +113,7 @@ impl Recorder {
         let (sender, receiver) = mpsc::channel(capacity.max(1));
         let stats = Arc::new(RecorderStats::default());
         let recorder = Recorder { sender, stats: stats.clone(), capacity: capacity.max(1) };
-        (recorder, Writer { db, receiver, stats, batch: batch.max(1), pseudonyms: None })
+        (recorder, Writer { db, receiver, stats, batch: batch.max(1), pseudonyms: None, visits: VisitCache::default() })
     }
 
     /// Queues a touchpoint; never waits. Returns false when it had to be dropped.
@@ -157,6 +159,7 @@ pub struct Writer {
     stats: Arc<RecorderStats>,
     batch: usize,
     pseudonyms: Option<Pseudonyms>,
+    visits: VisitCache,
 }
 
 /// Writes touchpoints that did not come through the queue (the abandonment sweep's) in the
@@ -218,11 +221,11 @@ impl Writer {
     }
 
     /// Writes one batch, retrying a failed transaction a few times before counting it lost.
-    async fn write(&self, buffer: &mut Vec<Touchpoint>) {
+    async fn write(&mut self, buffer: &mut Vec<Touchpoint>) {
         let count = buffer.len() as u64;
         let mut delay = Duration::from_millis(50);
         for attempt in 1..=4 {
-            match write_batch(&self.db, buffer.as_mut_slice(), self.pseudonyms.as_ref()).await {
+            match write_batch(&self.db, buffer.as_mut_slice(), self.pseudonyms.as_ref(), &mut self.visits).await {
                 Ok(()) => {
                     self.stats.written.fetch_add(count, Ordering::Relaxed);
                     buffer.clear();
@@ -241,8 +244,8 @@ impl Writer {
     }
 }
 
-pub const COLUMNS: [&str; 24] = [
-    "touchpoint_id",
+/// The columns the writer fills; `touchpoint_id` is the database's (the row id on SQLite).
+pub const COLUMNS: [&str; 23] = [
     "occurred_at",
     "account_id",
     "member_id",
@@ -296,22 +299,22 @@ pub fn utc_day(epoch_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(epoch_ms).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
-async fn write_batch(db: &Db, batch: &mut [Touchpoint], pseudonyms: Option<&Pseudonyms>) -> Result<(), sqlx::Error> {
+async fn write_batch(
+    db: &Db,
+    batch: &mut [Touchpoint],
+    pseudonyms: Option<&Pseudonyms>,
+    cache: &mut VisitCache,
+) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
     // Retries and back-and-forth depend on what the same visit did before (perhaps on another
     // instance): read it, derive the signals, and keep it current, all in this transaction.
-    let mut visits = load_visits(&mut tx, db.backend, batch).await?;
+    let mut visits = load_visits(&mut tx, db.backend, batch, cache).await?;
     derive_sequence_signals(batch, &mut visits);
     insert_with_rollups(&mut tx, db, batch, pseudonyms).await?;
-    save_visits(&mut tx, db, visits).await?;
-    tx.commit().await
-}
-
-/// Touchpoint ids begin with the time, so new rows land at the end of the primary key's index
-/// instead of at random places in it (they are never shown to customers).
-fn time_ordered_id(occurred_at: i64) -> String {
-    let random = new_id();
-    format!("{:012x}{}", occurred_at.max(0), &random[..8])
+    save_visits(&mut tx, db, &visits, cache).await?;
+    tx.commit().await?;
+    cache.keep(visits, now_ms());
+    Ok(())
 }
 
 fn optional_int(value: Option<u32>) -> Val {
@@ -346,7 +349,6 @@ async fn insert_with_rollups(
                 }
             }
             vec![
-                Val::Text(time_ordered_id(t.occurred_at)),
                 Val::Int(t.occurred_at),
                 text(&t.account_id),
                 text(&t.member_id),
@@ -356,7 +358,10 @@ async fn insert_with_rollups(
                 Val::Static(t.channel.as_str()),
                 Val::Static(t.journey),
                 Val::Static(t.step),
-                Val::Text(t.route.clone()),
+                match &t.route {
+                    Cow::Borrowed(route) => Val::Static(route),
+                    Cow::Owned(route) => Val::Text(route.clone()),
+                },
                 Val::Static(t.outcome.as_str()),
                 Val::Int(i64::from(t.duration_ms)),
                 static_text(t.subject_kind),
@@ -378,7 +383,8 @@ async fn insert_with_rollups(
             ]
         })
         .collect();
-    insert_rows(tx, db.backend, "touchpoints", &COLUMNS, rows).await?;
+    // Every caller rolls the whole transaction back on an error (the writer retries the batch).
+    insert_rows_then(tx, db.backend, "touchpoints", &COLUMNS, rows, OnFailure::RollBackTransaction, "").await?;
     let upsert = rollup_upsert_sql();
     for ((day, journey, step), delta) in rollups {
         let mut query = sqlx::query(&upsert).bind(utc_day(day * DAY_MS)).bind(journey).bind(step).bind(delta.total);

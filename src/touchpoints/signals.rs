@@ -15,7 +15,7 @@
 use super::catalogue::{Journey, StepName};
 use super::model::{Outcome, RowKind, Signals};
 use super::recorder::Touchpoint;
-use crate::db::batch::{insert_rows_then, Val};
+use crate::db::batch::{insert_rows_then, OnFailure, Val};
 use crate::db::Db;
 use std::collections::HashMap;
 
@@ -91,57 +91,120 @@ fn in_sequence(t: &Touchpoint) -> bool {
     t.kind == RowKind::Step && t.outcome != Outcome::Abandoned && t.visit_ref.is_some()
 }
 
-/// The recent steps of each visit in the batch, as kept in `touchpoint_visits`.
+/// The recent steps of the visits one writer wrote last, kept between batches: a batch then reads
+/// from `touchpoint_visits` only the visits this writer does not know, or that another instance
+/// wrote since (each row names the writer that wrote it last). On one instance that is nothing
+/// but the visits new to it, and their rows need not be decoded again.
+pub struct VisitCache {
+    writer: String,
+    known: HashMap<String, Vec<PastStep>>,
+}
+
+/// Visits kept before the idle ones are forgotten (a few hundred bytes each).
+const CACHED_VISITS: usize = 100_000;
+
+impl Default for VisitCache {
+    fn default() -> Self {
+        VisitCache { writer: crate::db::ids::new_id(), known: HashMap::new() }
+    }
+}
+
+impl VisitCache {
+    /// Keeps what a committed batch wrote. Visits with nothing inside the window are forgotten
+    /// when there are too many; all of them if that is not enough (they are read again).
+    pub fn keep(&mut self, history: HashMap<String, Vec<PastStep>>, now: i64) {
+        self.known.extend(history);
+        if self.known.len() > CACHED_VISITS {
+            self.known.retain(|_, steps| steps.last().is_some_and(|last| now - last.at <= RETRY_WINDOW_MS));
+            if self.known.len() > CACHED_VISITS {
+                self.known.clear();
+            }
+        }
+    }
+}
+
+/// The recent steps of each visit in the batch: from the cache where this writer wrote the visit
+/// last, from `touchpoint_visits` otherwise. The batch's visits are taken out of the cache; the
+/// caller puts them back once the batch is committed.
 pub async fn load_visits(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     backend: crate::config::Backend,
     batch: &[Touchpoint],
+    cache: &mut VisitCache,
 ) -> Result<HashMap<String, Vec<PastStep>>, sqlx::Error> {
     let mut visits: Vec<&str> =
         batch.iter().filter(|t| in_sequence(t)).filter_map(|t| t.visit_ref.as_deref()).collect();
     visits.sort_unstable();
     visits.dedup();
-    let mut history = HashMap::new();
-    // Both backends cap bound parameters; a batch is at most a few thousand visits.
-    for chunk in visits.chunks(1_000) {
-        // SQLite looks each `$N` up by a linear search through the names so far: with a thousand
-        // of them that is most of the query's time, so it gets plain `?`.
-        let placeholders: Vec<String> = (1..=chunk.len())
-            .map(|i| if backend == crate::config::Backend::Sqlite { "?".to_string() } else { format!("${i}") })
-            .collect();
-        let sql =
-            format!("SELECT visit_ref, recent FROM touchpoint_visits WHERE visit_ref IN ({})", placeholders.join(", "));
-        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
-        for visit in chunk {
-            query = query.bind(*visit);
+    let mut history = HashMap::with_capacity(visits.len());
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for visit in visits {
+        match cache.known.remove_entry(visit) {
+            Some((visit, steps)) => {
+                history.insert(visit.clone(), steps);
+                known.push(visit);
+            }
+            None => unknown.push(visit.to_string()),
         }
-        for (visit, recent) in query.fetch_all(&mut **tx).await? {
-            history.insert(visit, decode(&recent));
+    }
+    // Both backends cap bound parameters; a batch is at most a few thousand visits.
+    for (visits, only_others) in [(&unknown, false), (&known, true)] {
+        for chunk in visits.chunks(1_000) {
+            // SQLite looks each `$N` up by a linear search through the names so far: with a
+            // thousand of them that is most of the query's time, so it gets plain `?`.
+            let placeholder =
+                |i: usize| if backend == crate::config::Backend::Sqlite { "?".to_string() } else { format!("${i}") };
+            let placeholders: Vec<String> = (1..=chunk.len()).map(placeholder).collect();
+            let mut sql = format!(
+                "SELECT visit_ref, recent FROM touchpoint_visits WHERE visit_ref IN ({})",
+                placeholders.join(", ")
+            );
+            if only_others {
+                let me = placeholder(chunk.len() + 1);
+                sql.push_str(&format!(" AND (writer IS NULL OR writer <> {me})"));
+            }
+            let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+            for visit in chunk {
+                query = query.bind(visit.as_str());
+            }
+            if only_others {
+                query = query.bind(cache.writer.as_str());
+            }
+            for (visit, recent) in query.fetch_all(&mut **tx).await? {
+                history.insert(visit, decode(&recent));
+            }
         }
     }
     Ok(history)
 }
 
-/// Writes back the recent steps of the visits the batch touched.
+/// Writes back the recent steps of the visits the batch touched, as written by this writer.
 pub async fn save_visits(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     db: &Db,
-    history: HashMap<String, Vec<PastStep>>,
+    history: &HashMap<String, Vec<PastStep>>,
+    cache: &VisitCache,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<Vec<Val>> = history
-        .into_iter()
+        .iter()
         .filter_map(|(visit, steps)| {
             let updated_at = steps.last()?.at;
-            Some(vec![Val::Text(visit), Val::Text(encode(&steps)), Val::Int(updated_at)])
+            Some(vec![
+                Val::Text(visit.clone()),
+                Val::Text(encode(steps)),
+                Val::Int(updated_at),
+                Val::Text(cache.writer.clone()),
+            ])
         })
         .collect();
     insert_rows_then(
         tx,
         db.backend,
         "touchpoint_visits",
-        &["visit_ref", "recent", "updated_at"],
+        &["visit_ref", "recent", "updated_at", "writer"],
         rows,
-        "ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at",
+        OnFailure::RollBackTransaction,
+        "ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at, writer = excluded.writer",
     )
     .await
 }
