@@ -10,7 +10,9 @@
 //! Goals: ratio at least 0.35, p99 at most 50 ms, at most 5 statements.
 //!
 //! The data is generated once into `target/bench-data/orders-100k` and reused
-//! (`STYK_BENCH_REGENERATE=1` makes it again).
+//! (`STYK_BENCH_REGENERATE=1` makes it again; it takes about 25 minutes on a 2-core machine).
+//! `STYK_BENCH_ACCOUNTS=2000` uses fewer accounts (in `target/bench-data/orders-2000`), for a
+//! quick look while changing the page; the figures that count are the 100,000 accounts'.
 //!
 //!   cargo bench --features ssr --bench orders
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -134,7 +136,7 @@ async fn sequential(client: &reqwest::Client, url: &str, n: usize) -> (f64, f64)
     (percentile(&latencies, 0.5), percentile(&latencies, 0.99))
 }
 
-async fn prepare_data(dir: &std::path::Path) -> Config {
+async fn prepare_data(dir: &std::path::Path, accounts: usize) -> Config {
     let config = Config::from_vars([
         ("STYK_DATA_DIR".to_string(), dir.display().to_string()),
         ("STYK_ADDR".to_string(), "127.0.0.1:0".to_string()),
@@ -154,7 +156,7 @@ async fn prepare_data(dir: &std::path::Path) -> Config {
     let summary = demo::generate(
         &db,
         &DemoOptions {
-            accounts: ACCOUNTS,
+            accounts,
             orders_per_account: ORDERS_PER_ACCOUNT,
             first_account_orders: Some(BIG_ACCOUNT_ORDERS),
             seed: 2026,
@@ -182,8 +184,10 @@ async fn main() {
     let counter = StatementCounter::default();
     tracing::subscriber::set_global_default(tracing_subscriber::registry().with(counter.clone())).unwrap();
 
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/orders-100k");
-    let config = prepare_data(&dir).await;
+    let accounts = std::env::var("STYK_BENCH_ACCOUNTS").ok().and_then(|n| n.parse().ok()).unwrap_or(ACCOUNTS);
+    let name = if accounts == ACCOUNTS { "orders-100k".to_string() } else { format!("orders-{accounts}") };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data").join(name);
+    let config = prepare_data(&dir, accounts).await;
     let trivial = axum::Router::new().route("/bench/trivial", axum::routing::get(|| async { "ok" }));
     let server = Server::build_with_routes(config, trivial).await.expect("server starts");
     let address = format!("http://{}", server.local_addr());
