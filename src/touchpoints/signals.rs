@@ -93,11 +93,19 @@ fn in_sequence(t: &Touchpoint) -> bool {
 
 /// The recent steps of the visits one writer wrote last, kept between batches: a batch then reads
 /// from `touchpoint_visits` only the visits this writer does not know, or that another instance
-/// wrote since (each row names the writer that wrote it last). On one instance that is nothing
-/// but the visits new to it, and their rows need not be decoded again.
+/// wrote since. On one instance that is nothing but the visits new to it, and their rows need not
+/// be decoded again.
+///
+/// How a writer learns what another instance wrote depends on the backend. SQLite runs one write
+/// transaction at a time, so the name of the writer that committed last (`journal_last_writer`)
+/// says whether anything changed since this writer's previous batch; if so, the whole cache is
+/// forgotten. On PostgreSQL instances write side by side, so each visit row names the writer that
+/// wrote it last and the batch reads back those of its known visits that another one wrote.
 pub struct VisitCache {
     writer: String,
     known: HashMap<String, Vec<PastStep>>,
+    /// SQLite: this writer committed the last batch, so `known` is current.
+    wrote_last: bool,
 }
 
 /// Visits kept before the idle ones are forgotten (a few hundred bytes each).
@@ -105,7 +113,7 @@ const CACHED_VISITS: usize = 100_000;
 
 impl Default for VisitCache {
     fn default() -> Self {
-        VisitCache { writer: crate::db::ids::new_id(), known: HashMap::new() }
+        VisitCache { writer: crate::db::ids::new_id(), known: HashMap::new(), wrote_last: false }
     }
 }
 
@@ -132,6 +140,15 @@ pub async fn load_visits(
     batch: &[Touchpoint],
     cache: &mut VisitCache,
 ) -> Result<HashMap<String, Vec<PastStep>>, sqlx::Error> {
+    let sqlite = backend == crate::config::Backend::Sqlite;
+    if sqlite {
+        let last: Option<(String,)> =
+            sqlx::query_as("SELECT writer FROM journal_last_writer WHERE id = 1").fetch_optional(&mut **tx).await?;
+        cache.wrote_last = last.is_some_and(|(writer,)| writer == cache.writer);
+        if !cache.wrote_last {
+            cache.known.clear();
+        }
+    }
     let mut visits: Vec<&str> =
         batch.iter().filter(|t| in_sequence(t)).filter_map(|t| t.visit_ref.as_deref()).collect();
     visits.sort_unstable();
@@ -147,13 +164,14 @@ pub async fn load_visits(
             None => unknown.push(visit.to_string()),
         }
     }
+    // SQLite looks each `$N` up by a linear search through the names so far: with a thousand of
+    // them that is most of the query's time, so it gets plain `?`.
+    let placeholder = |i: usize| if sqlite { "?".to_string() } else { format!("${i}") };
+    // On SQLite the known visits are current (see `VisitCache`).
+    let known = if sqlite { Vec::new() } else { known };
     // Both backends cap bound parameters; a batch is at most a few thousand visits.
     for (visits, only_others) in [(&unknown, false), (&known, true)] {
         for chunk in visits.chunks(1_000) {
-            // SQLite looks each `$N` up by a linear search through the names so far: with a
-            // thousand of them that is most of the query's time, so it gets plain `?`.
-            let placeholder =
-                |i: usize| if backend == crate::config::Backend::Sqlite { "?".to_string() } else { format!("${i}") };
             let placeholders: Vec<String> = (1..=chunk.len()).map(placeholder).collect();
             let mut sql = format!(
                 "SELECT visit_ref, recent FROM touchpoint_visits WHERE visit_ref IN ({})",
@@ -185,6 +203,15 @@ pub async fn save_visits(
     history: &HashMap<String, Vec<PastStep>>,
     cache: &VisitCache,
 ) -> Result<(), sqlx::Error> {
+    if db.backend == crate::config::Backend::Sqlite && !cache.wrote_last {
+        sqlx::query(
+            "INSERT INTO journal_last_writer (id, writer) VALUES (1, $1)
+             ON CONFLICT (id) DO UPDATE SET writer = excluded.writer",
+        )
+        .bind(cache.writer.as_str())
+        .execute(&mut **tx)
+        .await?;
+    }
     let rows: Vec<Vec<Val>> = history
         .iter()
         .filter_map(|(visit, steps)| {
