@@ -1,8 +1,9 @@
 //! What the touchpoint journal costs.
 //!
 //! 1. Sustained ingest: touchpoints recorded as fast as one producer can, through the real
-//!    recorder and writer (bounded queue, batches of up to 10,000, one transaction per batch with the
-//!    rollups and the visit-history read for retries), into a SQLite file; and into PostgreSQL
+//!    recorder and writer (the default queue of 65,536, batches of up to half of it, one
+//!    transaction per batch with the rollups and the visits' recent steps for retries), into a
+//!    SQLite file; and into PostgreSQL
 //!    when `STYK_TEST_DATABASE_URL` names one. Goal on SQLite: at least 50,000 a second.
 //! 2. Page throughput: the signed-in account page served by two servers in this process, one
 //!    with the journal on and one with it off (`STYK_TOUCHPOINTS=0`), measured in alternating
@@ -20,6 +21,8 @@ use styk::touchpoints::pseudonym::Pseudonyms;
 use styk::touchpoints::recorder::{Recorder, Touchpoint};
 
 const INGEST_ROUNDS: usize = 3;
+/// The server's default queue (`STYK_TOUCHPOINT_QUEUE`).
+const QUEUE: usize = 65_536;
 const INGEST_PER_ROUND: usize = 200_000;
 const PAGE_ROUNDS: usize = 6;
 const PAGE_ROUND: Duration = Duration::from_secs(3);
@@ -51,7 +54,7 @@ fn sample(steps: &[&'static styk::touchpoints::catalogue::RouteStep], i: usize) 
 }
 
 async fn ingest(label: &str, db: Db) {
-    let (recorder, writer) = Recorder::new(db.clone(), 65_536, styk::server::TOUCHPOINT_BATCH);
+    let (recorder, writer) = Recorder::new(db.clone(), QUEUE, styk::server::touchpoint_batch(QUEUE));
     // As the server runs it: every row carries its customer's pseudonym (and its index).
     let writer = writer.with_pseudonyms(Pseudonyms::from_key(b"benchmark key of thirty-two chars or more"));
     let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -26,8 +26,14 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
-/// Touchpoints written per transaction at most (under load; otherwise what has arrived).
-pub const TOUCHPOINT_BATCH: usize = 10_000;
+/// Touchpoints written per transaction at most (under load; otherwise what has arrived): half the
+/// queue, so that the other half takes what arrives while a batch is written. Larger batches are
+/// cheaper per touchpoint (a visit's or a customer's several steps in one batch update its visit
+/// row and its index page once), at the price of holding SQLite's write lock longer, up to about a
+/// second for a full batch, which happens only when the queue is full.
+pub fn touchpoint_batch(queue: usize) -> usize {
+    (queue / 2).max(1)
+}
 
 /// What every handler and server function can reach.
 #[derive(Clone, FromRef)]
@@ -124,7 +130,8 @@ impl Server {
             .build();
         let sessions = AppSessionStore::connect(&config.database_url).await.map_err(StartError::Sessions)?;
         let journal_db = Db::connect_journal(&config.database_url).await?;
-        let (touchpoints, touchpoint_writer) = Recorder::new(journal_db, config.touchpoints.queue, TOUCHPOINT_BATCH);
+        let (touchpoints, touchpoint_writer) =
+            Recorder::new(journal_db, config.touchpoints.queue, touchpoint_batch(config.touchpoints.queue));
         let pseudonyms = Pseudonyms::load(&db, config.touchpoints.pseudonym_key.as_ref())
             .await
             .map_err(|e| StartError::Database(e.into()))?;
