@@ -20,6 +20,8 @@ use styk::touchpoints::model::{Channel, Outcome, Signals};
 use styk::touchpoints::pseudonym::Pseudonyms;
 use styk::touchpoints::recorder::{Recorder, Touchpoint};
 
+/// Rounds by default; `STYK_BENCH_INGEST_ROUNDS` asks for more, to see whether the rate holds as
+/// the file grows (each round adds 200,000 rows).
 const INGEST_ROUNDS: usize = 3;
 /// The server's default queue (`STYK_TOUCHPOINT_QUEUE`).
 const QUEUE: usize = 65_536;
@@ -62,7 +64,8 @@ async fn ingest(label: &str, db: Db) {
     let mut rates = Vec::new();
     let mut written_before = 0;
     let steps: Vec<_> = all_steps().collect();
-    for round in 0..INGEST_ROUNDS {
+    let rounds = std::env::var("STYK_BENCH_INGEST_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(INGEST_ROUNDS);
+    for round in 0..rounds {
         let started = Instant::now();
         let mut waits = 0u64;
         for i in 0..INGEST_PER_ROUND {
@@ -93,7 +96,7 @@ async fn ingest(label: &str, db: Db) {
     assert_eq!(stats.failed, 0, "no batch failed");
     let median = median(&mut rates);
     // (`dropped` counts the producer's attempts on a full queue, each retried until accepted.)
-    println!("ingest {label}: median {median:.0} touchpoints/s over {INGEST_ROUNDS} rounds of {INGEST_PER_ROUND} (written {}, failed {})", stats.written, stats.failed);
+    println!("ingest {label}: median {median:.0} touchpoints/s over {rounds} rounds of {INGEST_PER_ROUND} (written {}, failed {})", stats.written, stats.failed);
 }
 
 async fn start(
