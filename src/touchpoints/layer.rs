@@ -10,11 +10,11 @@
 //! browser closes, so that a visit's steps (before and after sign-in) can be read as one journey.
 use super::catalogue::{all_steps, is_unrecorded, Endpoint, Journey, RouteStep, StepName};
 use super::model::{Channel, Outcome, Signals};
-use super::recorder::Touchpoint;
+use super::recorder::{Recorder, Touchpoint};
 use crate::auth::model::Viewer;
 use crate::auth::sessions::Principal;
+use crate::config::Config;
 use crate::server::errors::locale_from_headers;
-use crate::server::AppState;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::request::Parts;
@@ -212,7 +212,8 @@ fn visit_from(headers: &axum::http::HeaderMap) -> Option<String> {
 
 /// Records the touchpoint when dropped: after the body has been sent, or when the client left.
 struct RecordWhenSent {
-    state: AppState,
+    recorder: Recorder,
+    slow_ms: u32,
     touchpoint: Option<Touchpoint>,
     started: Instant,
 }
@@ -222,17 +223,24 @@ impl Drop for RecordWhenSent {
         if let Some(mut touchpoint) = self.touchpoint.take() {
             let elapsed = self.started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
             touchpoint.duration_ms = elapsed;
-            if elapsed >= self.state.config.touchpoints.slow_ms {
+            if elapsed >= self.slow_ms {
                 touchpoint.signals = touchpoint.signals.with(Signals::SLOW);
             }
-            self.state.touchpoints.record(touchpoint);
+            self.recorder.record(touchpoint);
         }
     }
 }
 
-pub async fn record_steps(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Takes only the parts of the state it needs: axum clones what a middleware extracts for every
+/// request, and the whole `AppState` was a measurable part of what recording cost.
+pub async fn record_steps(
+    State(recorder): State<Recorder>,
+    State(config): State<Arc<Config>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
-    if !state.config.touchpoints.enabled || (is_unrecorded(&path) && path != "/api/beacon") {
+    if !config.touchpoints.enabled || (is_unrecorded(&path) && path != "/api/beacon") {
         return next.run(request).await;
     }
     let started = Instant::now();
@@ -254,7 +262,7 @@ pub async fn record_steps(State(state): State<AppState>, mut request: Request, n
     let mut response = next.run(request).await;
 
     if new_visit {
-        let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
+        let secure = if config.public_url.starts_with("https://") { "; Secure" } else { "" };
         if let Ok(cookie) =
             HeaderValue::from_str(&format!("{VISIT_COOKIE}={visit}; Path=/; HttpOnly; SameSite=Lax{secure}"))
         {
@@ -298,7 +306,7 @@ pub async fn record_steps(State(state): State<AppState>, mut request: Request, n
         visit_ref: Some(visit),
         ..Touchpoint::default()
     };
-    let guard = RecordWhenSent { state, touchpoint: Some(touchpoint), started };
+    let guard = RecordWhenSent { recorder, slow_ms: config.touchpoints.slow_ms, touchpoint: Some(touchpoint), started };
     let (parts, body) = response.into_parts();
     let body = body.map_frame(move |frame| {
         let _recorded_when_the_body_is_dropped = &guard;
