@@ -3,8 +3,8 @@
 //! 1. Sustained ingest: touchpoints recorded as fast as one producer can, through the real
 //!    recorder and writer (the default queue of 65,536, batches of up to half of it, one
 //!    transaction per batch with the rollups and the visits' recent steps for retries), into a
-//!    SQLite file; and into PostgreSQL
-//!    when `STYK_TEST_DATABASE_URL` names one. Goal on SQLite: at least 50,000 a second.
+//!    SQLite file; and into PostgreSQL when `STYK_TEST_DATABASE_URL` names one. Goal on SQLite:
+//!    at least 50,000 a second.
 //! 2. Page throughput: the signed-in account page served by two servers in this process, one
 //!    with the journal on and one with it off (`STYK_TOUCHPOINTS=0`), measured in alternating
 //!    rounds of the same length. Goal: at most 3 % slower with it on.

@@ -158,8 +158,11 @@ pub async fn load_visits(
     for visit in visits {
         match cache.known.remove_entry(visit) {
             Some((visit, steps)) => {
-                history.insert(visit.clone(), steps);
-                known.push(visit);
+                // On SQLite what this writer holds is current (see `VisitCache`): nothing to check.
+                if !sqlite {
+                    known.push(visit.clone());
+                }
+                history.insert(visit, steps);
             }
             None => unknown.push(visit.to_string()),
         }
@@ -167,8 +170,6 @@ pub async fn load_visits(
     // SQLite looks each `$N` up by a linear search through the names so far: with a thousand of
     // them that is most of the query's time, so it gets plain `?`.
     let placeholder = |i: usize| if sqlite { "?".to_string() } else { format!("${i}") };
-    // On SQLite the known visits are current (see `VisitCache`).
-    let known = if sqlite { Vec::new() } else { known };
     // Both backends cap bound parameters; a batch is at most a few thousand visits.
     for (visits, only_others) in [(&unknown, false), (&known, true)] {
         for chunk in visits.chunks(1_000) {
