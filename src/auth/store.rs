@@ -25,7 +25,12 @@ impl AppSessionStore {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(Duration::from_secs(10));
-                let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+                // No ping before each lend: an in-process connection cannot go stale (see `Db`).
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .test_before_acquire(false)
+                    .connect_with(options)
+                    .await?;
                 let store = SqliteStore::new(pool);
                 store.migrate().await?;
                 AppSessionStore::Sqlite(store)

@@ -63,6 +63,11 @@ impl Db {
             AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {
             ensure_sqlite_folder(url.expose())?;
+            // sqlx pings a connection before lending it, to catch one the server or the network
+            // dropped. An SQLite connection lives in this process and cannot be dropped that way,
+            // while each ping is a round trip to the connection's worker thread: a third of the
+            // thread wake-ups of every query (8 % of the CPU in the order-history benchmark).
+            options = options.test_before_acquire(false);
             // Per-connection settings: durability (FULL: an acknowledged write survives power
             // loss), integrity (foreign keys are off by default in SQLite) and waiting instead of
             // failing with "database is locked" when another connection writes.
