@@ -415,7 +415,8 @@ pub fn db_error(error: sqlx::Error) -> AppError {
 
 /// The principal of the request being rendered or served (inside a component or server function).
 pub fn current_principal() -> Option<Principal> {
-    leptos::prelude::use_context::<Parts>().and_then(|parts| parts.extensions.get::<Principal>().cloned())
+    // Borrowed, not `use_context`: that would clone the request's headers and extensions.
+    leptos::prelude::with_context::<Parts, _>(|parts| parts.extensions.get::<Principal>().cloned()).flatten()
 }
 
 /// A one-line description of a browser for the sessions page, e.g. "Firefox on Linux".

@@ -5,7 +5,7 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::{provide_nonce, Nonce};
-use leptos::prelude::use_context;
+use leptos::prelude::with_context;
 
 /// For responses that are not pages (JSON, files, errors): nothing may load or frame them.
 const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -31,7 +31,7 @@ pub struct PageNonce(pub std::sync::Arc<str>);
 /// a page's policy on another, concurrent response).
 pub fn attach_page_csp() {
     let nonce =
-        use_context::<axum::http::request::Parts>().and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+        with_context::<axum::http::request::Parts, _>(|parts| parts.extensions.get::<PageNonce>().cloned()).flatten();
     match nonce {
         Some(PageNonce(nonce)) => leptos::prelude::provide_context(Nonce::from_value(nonce)),
         None => provide_nonce(),

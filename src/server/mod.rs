@@ -35,9 +35,43 @@ pub fn touchpoint_batch(queue: usize) -> usize {
     (queue / 2).max(1)
 }
 
-/// What every handler and server function can reach.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// What every handler and server function can reach. Every layer that takes it, every page
+/// render and every server function clones it for each request, so it is one shared pointer:
+/// cloning the fields one by one (pools, stores, senders, the leptos options' strings) was a few
+/// percent of the CPU a page costs.
+#[derive(Clone)]
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The parts of the state a layer or handler may take on its own (`State<Recorder>`); leptos_axum
+/// takes the options.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Recorder {
+    fn from_ref(state: &AppState) -> Self {
+        state.touchpoints.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Config> {
+    fn from_ref(state: &AppState) -> Self {
+        state.config.clone()
+    }
+}
+
+/// The services behind [`AppState`].
+pub struct Services {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
@@ -137,7 +171,7 @@ impl Server {
             .map_err(|e| StartError::Database(e.into()))?;
         let touchpoint_writer = touchpoint_writer.with_pseudonyms(pseudonyms.clone());
         let beacons = BeaconLimiter::per_minute(config.touchpoints.beacons_per_minute);
-        let state = AppState {
+        let state = AppState(Arc::new(Services {
             leptos_options,
             db,
             config: Arc::new(config),
@@ -147,7 +181,7 @@ impl Server {
             touchpoints,
             beacons,
             pseudonyms,
-        };
+        }));
         let router = routes::router(state.clone(), extra);
         Ok(Server { listener, router, state, touchpoint_writer })
     }

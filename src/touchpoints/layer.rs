@@ -72,7 +72,7 @@ pub struct StepNote(Arc<Mutex<Note>>);
 impl StepNote {
     /// The note of the request being served, from a page or server function.
     pub fn current() -> Option<StepNote> {
-        leptos::prelude::use_context::<Parts>().and_then(|parts| Self::of(&parts))
+        leptos::prelude::with_context::<Parts, _>(Self::of).flatten()
     }
 
     pub fn of(parts: &Parts) -> Option<StepNote> {
