@@ -373,6 +373,19 @@ on_both_backends! {
         assert!(html.contains("your order request is in"));
         let (_, html) = get(&app, &ola, "/orders?status=requested").await;
         assert_eq!(listed_orders(&html), vec![new_id.clone()]);
+        // Its row says what was ordered, from the summary kept on the order when it was written.
+        let (first_item, line_count, lines, first_line): (String, i64, i64, String) = sqlx::query_as(
+            "SELECT o.first_item, o.line_count,
+                    (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.order_id),
+                    (SELECT l.description FROM order_lines l WHERE l.order_id = o.order_id AND l.line_no = 1)
+             FROM orders o WHERE o.order_id = $1",
+        )
+        .bind(&new_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!((first_item.as_str(), line_count), (first_line.as_str(), lines));
+        assert!(html.contains(&first_item), "{first_item}");
 
         // The confirmation e-mail arrives over SMTP, once.
         let (number,): (String,) = sqlx::query_as("SELECT order_number FROM orders WHERE order_id = $1")

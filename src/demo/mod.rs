@@ -463,6 +463,8 @@ fn make_order(
         Val::Int(placed_at),
         Val::Int(placed_at),
         Val::Text(search_text),
+        Val::Text(lines.first().map(|line| line.1.name).unwrap_or("").to_string()),
+        Val::Int(lines.len() as i64),
     ]);
     for (line_no, product, quantity, line_net, line_vat) in &lines {
         rows.order_lines.push(vec![
@@ -670,6 +672,8 @@ async fn flush(
             "created_at",
             "updated_at",
             "search_text",
+            "first_item",
+            "line_count",
         ],
         r.orders,
     )

@@ -155,6 +155,9 @@ fn HistoryTable(history: HistoryPage, params: HistoryParams) -> impl IntoView {
             format!("/orders?{query}")
         }
     });
+    // Cells are plain text, not closures over the locale: the language changes only with a page
+    // load, and 25 rows of closures and components were a measurable part of rendering the page.
+    let locale = i18n.get_locale_untracked();
     view! {
         <table class="table table--orders">
             <caption class="visually-hidden">{t!(i18n, orders_title)}</caption>
@@ -181,8 +184,12 @@ fn HistoryTable(history: HistoryPage, params: HistoryParams) -> impl IntoView {
                                     {row.first_item}
                                     {(more > 0).then(|| view! { <span class="muted">" +" {more}</span> })}
                                 </td>
-                                <td><StatusBadge status=row.status /></td>
-                                <td class="num">{move || money(i18n.get_locale(), row.gross_minor, &row.currency)}</td>
+                                <td>
+                                    <span class=format!("badge badge--{}", row.status.as_str())>
+                                        {order_status_label(locale, row.status)}
+                                    </span>
+                                </td>
+                                <td class="num">{money(locale, row.gross_minor, &row.currency)}</td>
                             </tr>
                         }
                     })

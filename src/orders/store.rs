@@ -45,7 +45,7 @@ fn like_pattern(search: &str) -> String {
 }
 
 /// (order id, number, status, placed at, gross, currency, first item, line count)
-type HistoryRow = (String, String, String, i64, i64, String, Option<String>, i64);
+type HistoryRow = (String, String, String, i64, i64, String, String, i64);
 
 /// One page of an account's history in one statement, through a keyset index.
 pub async fn history(db: &Db, account_id: &str, params: &HistoryParams) -> Result<HistoryPage, AppError> {
@@ -112,7 +112,7 @@ fn order_row(row: HistoryRow) -> OrderRow {
         order_number,
         status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Placed),
         placed_at,
-        first_item: first_item.unwrap_or_default(),
+        first_item,
         line_count,
         gross_minor,
         currency,
@@ -131,10 +131,10 @@ pub async fn recent(db: &Db, account_id: &str, limit: i64) -> Result<Vec<OrderRo
     Ok(rows.into_iter().map(order_row).collect())
 }
 
-/// The history's columns: each row's first item and line count come from the lines' primary key.
+/// The history's columns, all from the order's own row (its first item and line count are kept
+/// there when it is written, see migration 0011).
 const HISTORY_COLUMNS: &str = "SELECT o.order_id, o.order_number, o.status, o.placed_at, o.gross_minor, o.currency,
-        (SELECT l.description FROM order_lines l WHERE l.order_id = o.order_id ORDER BY l.line_no LIMIT 1),
-        (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.order_id)
+        o.first_item, o.line_count
  FROM orders o";
 
 enum Bound {
@@ -467,8 +467,8 @@ async fn insert_reorder(
     sqlx::query(
         "INSERT INTO orders (order_id, account_id, order_number, status, currency, net_minor, vat_minor,
                              gross_minor, delivery_address_id, placed_by_member_id, placed_at, created_at,
-                             updated_at, search_text, request_key)
-         VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12)",
+                             updated_at, search_text, request_key, first_item, line_count)
+         VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12, $13, $14)",
     )
     .bind(&order_id)
     .bind(account_id)
@@ -482,6 +482,9 @@ async fn insert_reorder(
     .bind(now)
     .bind(&search)
     .bind(request_key)
+    // The lines below are numbered in this order.
+    .bind(chosen.first().map(|line| line.description.as_str()).unwrap_or(""))
+    .bind(chosen.len() as i64)
     .execute(&mut *tx)
     .await?;
     for (n, line) in chosen.iter().enumerate() {
