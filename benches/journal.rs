@@ -5,9 +5,15 @@
 //!    transaction per batch with the rollups and the visits' recent steps for retries), into a
 //!    SQLite file; and into PostgreSQL when `STYK_TEST_DATABASE_URL` names one. Goal on SQLite:
 //!    at least 50,000 a second.
-//! 2. Page throughput: the signed-in account page served by two servers in this process, one
-//!    with the journal on and one with it off (`STYK_TOUCHPOINTS=0`), measured in alternating
-//!    rounds of the same length. Goal: at most 3 % slower with it on.
+//! 2. Page cost: the signed-in account page served by two servers in this process, one with the
+//!    journal on and one with it off (`STYK_TOUCHPOINTS=0`), loaded in alternating short rounds.
+//!    Each round measures requests per second and the servers' CPU time per request: the whole
+//!    process's CPU time (`getrusage`) less that of the load generator's own threads. On a shared
+//!    machine the throughput of one round swings by a third with what else runs, while the CPU
+//!    time a request costs does not; a server that uses all its cores serves cores / (CPU time
+//!    per request) requests a second, so the CPU ratio is the throughput ratio without that noise.
+//!    Both are reported as the median of the rounds' on/off ratios. Goal: at most 3 % slower
+//!    with the journal on.
 //!
 //!   cargo bench --features ssr --bench journal            # both
 //!   cargo bench --features ssr --bench journal -- ingest  # or only one: ingest, pages
@@ -26,8 +32,13 @@ const INGEST_ROUNDS: usize = 3;
 /// The server's default queue (`STYK_TOUCHPOINT_QUEUE`).
 const QUEUE: usize = 65_536;
 const INGEST_PER_ROUND: usize = 200_000;
-const PAGE_ROUNDS: usize = 6;
-const PAGE_ROUND: Duration = Duration::from_secs(3);
+const PAGE_ROUNDS: usize = 24;
+const PAGE_ROUND: Duration = Duration::from_millis(1_500);
+/// After each round, before the CPU time is read: longer than the journal writer's batch interval
+/// (200 ms), so the touchpoints of a round are written, and paid for, within it.
+const PAGE_SETTLE: Duration = Duration::from_millis(300);
+/// The load generator's threads, told apart by name so their CPU time can be left out.
+const CLIENT_THREAD: &str = "bench-client";
 const CONNECTIONS: usize = 8;
 const DEMO_PASSWORD: &str = "Styk-Demo-2026!";
 
@@ -134,8 +145,8 @@ async fn signed_in_client(address: &str) -> reqwest::Client {
     client
 }
 
-/// Requests per second for the account page over one round.
-async fn throughput(client: &reqwest::Client, url: &str) -> f64 {
+/// Requests for the account page over one round, from `CONNECTIONS` clients.
+async fn load(client: &reqwest::Client, url: &str) -> u64 {
     let deadline = Instant::now() + PAGE_ROUND;
     let tasks: Vec<_> = (0..CONNECTIONS)
         .map(|_| {
@@ -156,7 +167,51 @@ async fn throughput(client: &reqwest::Client, url: &str) -> f64 {
     for task in tasks {
         total += task.await.unwrap();
     }
-    total as f64 / PAGE_ROUND.as_secs_f64()
+    total
+}
+
+/// CPU time this process has used, every thread it ever ran included, in nanoseconds.
+fn process_cpu_ns() -> u64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        assert_eq!(libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()), 0);
+        usage.assume_init()
+    };
+    let ns = |t: libc::timeval| t.tv_sec as u64 * 1_000_000_000 + t.tv_usec as u64 * 1_000;
+    ns(usage.ru_utime) + ns(usage.ru_stime)
+}
+
+/// CPU time of the load generator's threads (which live as long as the process), in nanoseconds.
+fn client_cpu_ns() -> u64 {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").expect("/proc/self/task").flatten() {
+        let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if name.starts_with(CLIENT_THREAD) {
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+            total += stat.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok()).unwrap_or(0);
+        }
+    }
+    total
+}
+
+/// One round against one server.
+struct PageRound {
+    per_second: f64,
+    /// The servers' CPU time per request, in microseconds.
+    server_cpu_us: f64,
+}
+
+/// Loads `url` for one round on the client runtime and measures what the servers spent on it.
+async fn page_round(clients: &tokio::runtime::Handle, client: &reqwest::Client, url: &str) -> PageRound {
+    let (process, client_cpu) = (process_cpu_ns(), client_cpu_ns());
+    let started = Instant::now();
+    let (client, url) = (client.clone(), url.to_string());
+    let requests = clients.spawn(async move { load(&client, &url).await }).await.unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    tokio::time::sleep(PAGE_SETTLE).await;
+    let server_ns = (process_cpu_ns() - process).saturating_sub(client_cpu_ns() - client_cpu);
+    PageRound { per_second: requests as f64 / seconds, server_cpu_us: server_ns as f64 / 1_000.0 / requests as f64 }
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -200,36 +255,72 @@ async fn ingest_all(dir: &tempfile::TempDir) {
 }
 
 async fn pages() {
+    // The load generator runs on its own runtime, so its threads can be told apart.
+    let clients = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(CLIENT_THREAD)
+        .enable_all()
+        .build()
+        .expect("client runtime");
     let (on_dir, off_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (on_address, on_stop, on_running) = start(on_dir.path(), true).await;
     let (off_address, off_stop, off_running) = start(off_dir.path(), false).await;
-    let on_client = signed_in_client(&on_address).await;
-    let off_client = signed_in_client(&off_address).await;
+    // Signed in from the client runtime: a connection's task stays on the runtime that opened it.
+    let sign_in = |address: String| clients.spawn(async move { signed_in_client(&address).await });
+    let on_client = sign_in(on_address.clone()).await.unwrap();
+    let off_client = sign_in(off_address.clone()).await.unwrap();
     let (on_url, off_url) = (format!("{on_address}/account"), format!("{off_address}/account"));
+    let handle = clients.handle().clone();
     // Warm both up (connections, caches, the first render).
-    throughput(&on_client, &on_url).await;
-    throughput(&off_client, &off_url).await;
-    let (mut on, mut off) = (Vec::new(), Vec::new());
+    page_round(&handle, &on_client, &on_url).await;
+    page_round(&handle, &off_client, &off_url).await;
+    let (mut throughput_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
+    let (mut on_rates, mut off_rates, mut on_cpu, mut off_cpu) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for round in 0..PAGE_ROUNDS {
         // Alternate which goes first, so drift affects both alike.
-        if round % 2 == 0 {
-            on.push(throughput(&on_client, &on_url).await);
-            off.push(throughput(&off_client, &off_url).await);
+        let (on, off) = if round % 2 == 0 {
+            let on = page_round(&handle, &on_client, &on_url).await;
+            (on, page_round(&handle, &off_client, &off_url).await)
         } else {
-            off.push(throughput(&off_client, &off_url).await);
-            on.push(throughput(&on_client, &on_url).await);
-        }
-        println!("  round {}: on {:.0} req/s, off {:.0} req/s", round + 1, on[round], off[round]);
+            let off = page_round(&handle, &off_client, &off_url).await;
+            (page_round(&handle, &on_client, &on_url).await, off)
+        };
+        println!(
+            "  round {:2}: on {:5.0} req/s {:6.0} µs CPU/request, off {:5.0} req/s {:6.0} µs CPU/request",
+            round + 1,
+            on.per_second,
+            on.server_cpu_us,
+            off.per_second,
+            off.server_cpu_us
+        );
+        throughput_ratios.push(on.per_second / off.per_second);
+        cpu_ratios.push(on.server_cpu_us / off.server_cpu_us);
+        on_rates.push(on.per_second);
+        off_rates.push(off.per_second);
+        on_cpu.push(on.server_cpu_us);
+        off_cpu.push(off.server_cpu_us);
     }
-    let (on_median, off_median) = (median(&mut on), median(&mut off));
+    let throughput = median(&mut throughput_ratios);
+    let cpu = median(&mut cpu_ratios);
     println!(
-        "account page, {CONNECTIONS} connections, {PAGE_ROUNDS} rounds of {} s: journal on {on_median:.0} req/s, off {off_median:.0} req/s, on/off {:.3} ({:+.1} %)",
-        PAGE_ROUND.as_secs(),
-        on_median / off_median,
-        (on_median / off_median - 1.0) * 100.0
+        "account page, {CONNECTIONS} connections, {PAGE_ROUNDS} rounds of {:.1} s each way: journal on {:.0} req/s, off {:.0} req/s (median of rounds' on/off {:.3}, {:+.1} %)",
+        PAGE_ROUND.as_secs_f64(),
+        median(&mut on_rates),
+        median(&mut off_rates),
+        throughput,
+        (throughput - 1.0) * 100.0
+    );
+    println!(
+        "server CPU per request: journal on {:.0} µs, off {:.0} µs (median of rounds' on/off {:.3}, {:+.1} % CPU, so {:+.1} % throughput when the cores are the limit)",
+        median(&mut on_cpu),
+        median(&mut off_cpu),
+        cpu,
+        (cpu - 1.0) * 100.0,
+        (1.0 / cpu - 1.0) * 100.0
     );
     let _ = on_stop.send(());
     let _ = off_stop.send(());
     let _ = on_running.await;
     let _ = off_running.await;
+    clients.shutdown_background();
 }
