@@ -285,7 +285,12 @@ on_both_backends! {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()["content-type"], "application/pdf");
+        // Its length is announced (the journal's layer wraps the body and must keep its size),
+        // so a browser can show the download's progress.
+        let announced: Option<usize> =
+            response.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
         let pdf = response.bytes().await.unwrap();
+        assert_eq!(announced, Some(pdf.len()));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("statement.pdf");
         std::fs::write(&path, &pdf).unwrap();

@@ -308,9 +308,10 @@ pub async fn record_steps(
     };
     let guard = RecordWhenSent { recorder, slow_ms: config.touchpoints.slow_ms, touchpoint: Some(touchpoint), started };
     let (parts, body) = response.into_parts();
-    let body = body.map_frame(move |frame| {
+    // `inspect_frame`, not `map_frame`: it passes the body's size on, so a response of known
+    // length keeps its Content-Length instead of becoming chunked.
+    let body = body.inspect_frame(move |_| {
         let _recorded_when_the_body_is_dropped = &guard;
-        frame
     });
     Response::from_parts(parts, Body::new(body))
 }
