@@ -274,8 +274,7 @@ async fn pages() {
     // Warm both up (connections, caches, the first render).
     page_round(&handle, &on_client, &on_url).await;
     page_round(&handle, &off_client, &off_url).await;
-    let (mut throughput_ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
-    let (mut on_rates, mut off_rates, mut on_cpu, mut off_cpu) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut rounds = Vec::with_capacity(PAGE_ROUNDS);
     for round in 0..PAGE_ROUNDS {
         // Alternate which goes first, so drift affects both alike.
         let (on, off) = if round % 2 == 0 {
@@ -293,27 +292,24 @@ async fn pages() {
             off.per_second,
             off.server_cpu_us
         );
-        throughput_ratios.push(on.per_second / off.per_second);
-        cpu_ratios.push(on.server_cpu_us / off.server_cpu_us);
-        on_rates.push(on.per_second);
-        off_rates.push(off.per_second);
-        on_cpu.push(on.server_cpu_us);
-        off_cpu.push(off.server_cpu_us);
+        rounds.push((on, off));
     }
-    let throughput = median(&mut throughput_ratios);
-    let cpu = median(&mut cpu_ratios);
+    let median_of =
+        |figure: fn(&(PageRound, PageRound)) -> f64| median(&mut rounds.iter().map(figure).collect::<Vec<_>>());
+    let throughput = median_of(|(on, off)| on.per_second / off.per_second);
+    let cpu = median_of(|(on, off)| on.server_cpu_us / off.server_cpu_us);
     println!(
         "account page, {CONNECTIONS} connections, {PAGE_ROUNDS} rounds of {:.1} s each way: journal on {:.0} req/s, off {:.0} req/s (median of rounds' on/off {:.3}, {:+.1} %)",
         PAGE_ROUND.as_secs_f64(),
-        median(&mut on_rates),
-        median(&mut off_rates),
+        median_of(|(on, _)| on.per_second),
+        median_of(|(_, off)| off.per_second),
         throughput,
         (throughput - 1.0) * 100.0
     );
     println!(
         "server CPU per request: journal on {:.0} µs, off {:.0} µs (median of rounds' on/off {:.3}, {:+.1} % CPU, so {:+.1} % throughput when the cores are the limit)",
-        median(&mut on_cpu),
-        median(&mut off_cpu),
+        median_of(|(on, _)| on.server_cpu_us),
+        median_of(|(_, off)| off.server_cpu_us),
         cpu,
         (cpu - 1.0) * 100.0,
         (1.0 / cpu - 1.0) * 100.0
