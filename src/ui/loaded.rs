@@ -16,24 +16,27 @@ where
 {
     let i18n = use_i18n();
     let status = PageStatus::capture();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let ready = ready.clone();
-                let status = status.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(value) => ready(value).into_any(),
-                        Err(error) => view! {
-                            {status.set(error.status_code())}
-                            <p class="alert" role="alert">{move || error.message(i18n.get_locale())}</p>
-                        }
-                        .into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    let content = move || {
+        let ready = ready.clone();
+        let status = status.clone();
+        Suspend::new(async move {
+            match data.await {
+                Ok(value) => ready(value).into_any(),
+                Err(error) => view! {
+                    {status.set(error.status_code())}
+                    <p class="alert" role="alert">{move || error.message(i18n.get_locale())}</p>
+                }
+                .into_any(),
+            }
+        })
+    };
+    // The server renders the content once, as it is. Wrapped in a closure, it was built twice
+    // whenever the data had arrived before the first pass (the pass that finds the resources
+    // calls the closure, and so does the render): a whole table of rows, formatted twice. The
+    // HTML is the same either way; the browser keeps the closure, so the view follows its data.
+    #[cfg(feature = "ssr")]
+    let content = content();
+    view! { <Suspense fallback=|| ()>{content}</Suspense> }
 }
 
 /// The HTTP status of the page being rendered on the server, settable once its data has loaded
