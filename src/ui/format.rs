@@ -18,36 +18,56 @@ pub fn utc_date(epoch_ms: i64) -> String {
 /// An amount in minor units with its currency, grouped the way the reader's language groups
 /// numbers: `PLN 1,234.56` in English, `1 234,56 PLN` in Polish and Russian.
 pub fn money(locale: crate::i18n::Locale, minor: i64, currency: &str) -> String {
+    // One string, written once: a history page formats an amount per row.
+    let mut text = String::with_capacity(currency.len() + 24);
     match locale {
         crate::i18n::Locale::en => {
-            let number = amount(locale, minor.abs());
-            format!("{}{currency}\u{a0}{number}", if minor < 0 { "−" } else { "" })
+            if minor < 0 {
+                text.push('−');
+            }
+            text.push_str(currency);
+            text.push('\u{a0}');
+            push_amount(&mut text, locale, minor.unsigned_abs(), false);
         }
-        _ => format!("{}\u{a0}{currency}", amount(locale, minor)),
+        _ => {
+            push_amount(&mut text, locale, minor.unsigned_abs(), minor < 0);
+            text.push('\u{a0}');
+            text.push_str(currency);
+        }
     }
+    text
 }
 
 /// An amount in minor units without its currency, grouped as the reader's language groups
 /// numbers: `1,234.56` in English, `1 234,56` in Polish and Russian.
 pub fn amount(locale: crate::i18n::Locale, minor: i64) -> String {
+    let mut text = String::with_capacity(24);
+    push_amount(&mut text, locale, minor.unsigned_abs(), minor < 0);
+    text
+}
+
+fn push_amount(text: &mut String, locale: crate::i18n::Locale, minor: u64, negative: bool) {
     use crate::i18n::Locale;
-    let sign = if minor < 0 { "−" } else { "" };
-    let units = minor.unsigned_abs() / 100;
-    let cents = minor.unsigned_abs() % 100;
     let (group, decimal) = match locale {
-        Locale::en => (",", "."),
+        Locale::en => (',', '.'),
         // A no-break space keeps the groups of one number on one line.
-        _ => ("\u{a0}", ","),
+        _ => ('\u{a0}', ','),
     };
-    let digits = units.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    if negative {
+        text.push('−');
+    }
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(minor / 100);
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push_str(group);
+            text.push(group);
         }
-        grouped.push(digit);
+        text.push(digit);
     }
-    format!("{sign}{grouped}{decimal}{cents:02}")
+    let cents = (minor % 100) as u8;
+    text.push(decimal);
+    text.push(char::from(b'0' + cents / 10));
+    text.push(char::from(b'0' + cents % 10));
 }
 
 /// A VAT rate from basis points: `23 %`, `5 %`, `8.5 %`.
@@ -90,6 +110,10 @@ mod tests {
         assert_eq!(super::money(Locale::pl, 123_456_789, "PLN"), "1\u{a0}234\u{a0}567,89\u{a0}PLN");
         assert_eq!(super::money(Locale::ru, 5, "EUR"), "0,05\u{a0}EUR");
         assert_eq!(super::money(Locale::en, -100_000, "PLN"), "−PLN\u{a0}1,000.00");
+        assert_eq!(super::money(Locale::pl, -5, "PLN"), "−0,05\u{a0}PLN");
+        assert_eq!(super::money(Locale::en, 100, "EUR"), "EUR\u{a0}1.00");
+        assert_eq!(super::amount(Locale::en, 0), "0.00");
+        assert_eq!(super::amount(Locale::pl, -123_456), "−1\u{a0}234,56");
         assert_eq!(super::vat_rate(2300), "23\u{a0}%");
         assert_eq!(super::vat_rate(850), "8.5\u{a0}%");
     }
