@@ -4,7 +4,8 @@
 //! 1. the SQL statements one page runs (and which);
 //! 2. requests per second and p50/p99 latency at 50 concurrent connections, and the same for a
 //!    trivial handler in the same server (same layers: session, sign-in, journal; the handler
-//!    itself returns a constant), in alternating rounds, and the ratio of the two;
+//!    itself returns a constant), in alternating rounds, and the ratio of the two; and, for
+//!    reference, the same ratio for a page that is only the shell (what every page costs);
 //! 3. one connection's p50/p99 for deeper views: a page in the middle of the 10,000 orders, the
 //!    oldest first, a product search and a status filter.
 //! Goals: ratio at least 0.35, p99 at most 50 ms, at most 5 statements.
@@ -13,7 +14,8 @@
 //! (`STYK_BENCH_REGENERATE=1` makes it again; it takes about 25 minutes on a 2-core machine).
 //! `STYK_BENCH_ACCOUNTS=2000` uses fewer accounts (in `target/bench-data/orders-2000`), for a
 //! quick look while changing the page; the figures that count are the 100,000 accounts'.
-//! `STYK_BENCH_ONLY=history` (or `trivial`) loads only that one for three rounds, for a profiler.
+//! `STYK_BENCH_ONLY=history` (or `trivial`, `shell`) loads only that one for three rounds, for a
+//! profiler.
 //!
 //!   cargo bench --features ssr --bench orders
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -225,6 +227,7 @@ async fn main() {
     assert_eq!(signed_in.status(), reqwest::StatusCode::SEE_OTHER, "signed in");
     let history = format!("{address}/orders");
     let trivial = format!("{address}/bench/trivial");
+    let shell = format!("{address}/complaints");
     let first_page = client.get(&history).send().await.unwrap().text().await.unwrap();
     let rows = first_page.matches("<tr><th scope=\"row\"><a href=\"/orders/").count();
     assert_eq!(rows, 25, "the page shows 25 orders");
@@ -251,7 +254,11 @@ async fn main() {
 
     // For a profiler: load only one of the two, then stop.
     if let Ok(only) = std::env::var("STYK_BENCH_ONLY") {
-        let url = if only == "trivial" { &trivial } else { &history };
+        let url = match only.as_str() {
+            "trivial" => &trivial,
+            "shell" => &shell,
+            _ => &history,
+        };
         for _ in 0..ROUNDS {
             let loaded = round(&client, url).await;
             println!("  {only}: {:.0} req/s, p99 {:.1} ms", loaded.per_second, percentile(&loaded.latencies_ms, 0.99));
@@ -261,21 +268,26 @@ async fn main() {
         return;
     }
 
-    // 2. Throughput and latency, alternating with the trivial handler.
+    // 2. Throughput and latency, alternating with the trivial handler. A page with nothing but
+    //    the shell (the complaints placeholder: layout, navigation, i18n, router, hydration) is
+    //    loaded beside them, to show what any page of the app costs before its own content.
     round(&client, &history).await;
     round(&client, &trivial).await;
-    let (mut page_rates, mut trivial_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    round(&client, &shell).await;
+    let (mut page_rates, mut trivial_rates, mut ratios, mut shell_ratios) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut page_latencies = Vec::new();
     for n in 0..ROUNDS {
-        let (page, plain) = if n % 2 == 0 {
-            let page = round(&client, &history).await;
-            (page, round(&client, &trivial).await)
-        } else {
-            let plain = round(&client, &trivial).await;
-            (round(&client, &history).await, plain)
-        };
+        // Rotate which goes first, so drift affects all three alike.
+        let mut loaded: [Option<Round>; 3] = [None, None, None];
+        for k in 0..3 {
+            let which = (n + k) % 3;
+            let url = [&history, &trivial, &shell][which];
+            loaded[which] = Some(round(&client, url).await);
+        }
+        let [Some(page), Some(plain), Some(empty)] = loaded else { unreachable!("all three were loaded") };
         println!(
-            "  round {}: history {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms), trivial {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms), ratio {:.3}",
+            "  round {}: history {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms), trivial {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms), ratio {:.3}; shell page {:.0} req/s, ratio {:.3}",
             n + 1,
             page.per_second,
             percentile(&page.latencies_ms, 0.5),
@@ -283,9 +295,12 @@ async fn main() {
             plain.per_second,
             percentile(&plain.latencies_ms, 0.5),
             percentile(&plain.latencies_ms, 0.99),
-            page.per_second / plain.per_second
+            page.per_second / plain.per_second,
+            empty.per_second,
+            empty.per_second / plain.per_second
         );
         ratios.push(page.per_second / plain.per_second);
+        shell_ratios.push(empty.per_second / plain.per_second);
         page_rates.push(page.per_second);
         trivial_rates.push(plain.per_second);
         page_latencies.extend(page.latencies_ms);
@@ -299,6 +314,10 @@ async fn main() {
         percentile(&page_latencies, 0.99),
         median(&mut trivial_rates),
         median(&mut ratios)
+    );
+    println!(
+        "for reference, the shell alone (an empty page) to the trivial handler: ratio (median of rounds) {:.3}",
+        median(&mut shell_ratios)
     );
 
     // 3. Deeper views, one connection.
