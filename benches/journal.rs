@@ -5,15 +5,17 @@
 //!    transaction per batch with the rollups and the visits' recent steps for retries), into a
 //!    SQLite file; and into PostgreSQL when `STYK_TEST_DATABASE_URL` names one. Goal on SQLite:
 //!    at least 50,000 a second.
-//! 2. Page cost: the signed-in account page served by two servers in this process, one with the
-//!    journal on and one with it off (`STYK_TOUCHPOINTS=0`), loaded in alternating short rounds.
-//!    Each round measures requests per second and the servers' CPU time per request: the whole
-//!    process's CPU time (`getrusage`) less that of the load generator's own threads. On a shared
-//!    machine the throughput of one round swings by a third with what else runs, while the CPU
-//!    time a request costs does not; a server that uses all its cores serves cores / (CPU time
-//!    per request) requests a second, so the CPU ratio is the throughput ratio without that noise.
-//!    Both are reported as the median of the rounds' on/off ratios. Goal: at most 3 % slower
-//!    with the journal on.
+//! 2. Page cost: the signed-in account page served by two server processes (this binary, run
+//!    again), one with the journal on and one with it off (`STYK_TOUCHPOINTS=0`), both loaded at
+//!    the same time in short rounds. Each round measures each server's requests per second and
+//!    its CPU time per request (the process's own CPU time, every thread included, which it
+//!    reports through a pipe). On a shared machine one round's throughput swings by a third, and
+//!    the CPU time a request costs by up to 15 % with what else runs; loaded at once, both servers
+//!    see the same machine, so the ratio of the two keeps little of that. A server that uses all
+//!    its cores serves cores / (CPU time per request) requests a second, so the CPU ratio is the
+//!    throughput ratio. Both are reported as the median of the rounds' on/off ratios. Goal: at
+//!    most 3 % slower with the journal on. `STYK_BENCH_AA=1` runs both servers with the journal
+//!    off, to show the method's own error.
 //!
 //!   cargo bench --features ssr --bench journal            # both
 //!   cargo bench --features ssr --bench journal -- ingest  # or only one: ingest, pages
@@ -37,8 +39,6 @@ const PAGE_ROUND: Duration = Duration::from_millis(1_500);
 /// After each round, before the CPU time is read: longer than the journal writer's batch interval
 /// (200 ms), so the touchpoints of a round are written, and paid for, within it.
 const PAGE_SETTLE: Duration = Duration::from_millis(300);
-/// The load generator's threads, told apart by name so their CPU time can be left out.
-const CLIENT_THREAD: &str = "bench-client";
 const CONNECTIONS: usize = 8;
 const DEMO_PASSWORD: &str = "Styk-Demo-2026!";
 
@@ -182,40 +182,99 @@ fn process_cpu_ns() -> u64 {
     ns(usage.ru_utime) + ns(usage.ru_stime)
 }
 
-/// CPU time of the load generator's threads (which live as long as the process), in nanoseconds.
-fn client_cpu_ns() -> u64 {
-    let mut total = 0;
-    for task in std::fs::read_dir("/proc/self/task").expect("/proc/self/task").flatten() {
-        let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-        if name.starts_with(CLIENT_THREAD) {
-            let stat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
-            total += stat.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok()).unwrap_or(0);
+/// Set in the environment of the two server processes the page benchmark starts: `on` or `off`.
+const SERVE: &str = "STYK_BENCH_SERVE";
+
+/// A server process (this binary, run with `SERVE`): it prints its address, then answers each
+/// line on its standard input with its own CPU time in nanoseconds, and stops at end of input.
+async fn serve(journal: bool) {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (address, stop, running) = start(data_dir.path(), journal).await;
+    println!("{address}");
+    let lines = tokio::task::spawn_blocking(|| {
+        use std::io::{BufRead, Write};
+        for _ in std::io::stdin().lock().lines().map_while(Result::ok) {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}", process_cpu_ns());
+            let _ = out.flush();
         }
+    });
+    let _ = lines.await;
+    let _ = stop.send(());
+    let _ = running.await;
+}
+
+/// The parent's handle on one server process.
+struct ServerProcess {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    output: std::io::BufReader<std::process::ChildStdout>,
+    address: String,
+}
+
+impl ServerProcess {
+    fn start(journal: bool) -> ServerProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
+            .env(SERVE, if journal { "on" } else { "off" })
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("server process");
+        let input = child.stdin.take().unwrap();
+        let mut output = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut address = String::new();
+        output.read_line(&mut address).expect("server address");
+        ServerProcess { child, input, output, address: address.trim().to_string() }
     }
-    total
+
+    /// The server process's CPU time so far, every thread included, in nanoseconds.
+    fn cpu_ns(&mut self) -> u64 {
+        use std::io::{BufRead, Write};
+        writeln!(self.input, "cpu").and_then(|_| self.input.flush()).expect("server process alive");
+        let mut line = String::new();
+        self.output.read_line(&mut line).expect("server process answers");
+        line.trim().parse().expect("CPU time")
+    }
+
+    fn stop(mut self) {
+        drop(self.input);
+        let _ = self.child.wait();
+    }
 }
 
 /// One round against one server.
 struct PageRound {
     per_second: f64,
-    /// The servers' CPU time per request, in microseconds.
+    /// The server's CPU time per request, in microseconds.
     server_cpu_us: f64,
 }
 
-/// Loads `url` for one round on the client runtime and measures what the servers spent on it.
-async fn page_round(clients: &tokio::runtime::Handle, client: &reqwest::Client, url: &str) -> PageRound {
-    let (process, client_cpu) = (process_cpu_ns(), client_cpu_ns());
+/// Loads both servers at once for one round, each with its own `CONNECTIONS`, and measures what
+/// each server process spent: whatever else the machine does in that second, both see it.
+async fn page_round(
+    servers: &mut [ServerProcess; 2],
+    clients: &[reqwest::Client; 2],
+    urls: &[String; 2],
+) -> [PageRound; 2] {
+    let before = [servers[0].cpu_ns(), servers[1].cpu_ns()];
     let started = Instant::now();
-    let (client, url) = (client.clone(), url.to_string());
-    let requests = clients.spawn(async move { load(&client, &url).await }).await.unwrap();
+    let (first, second) = tokio::join!(load(&clients[0], &urls[0]), load(&clients[1], &urls[1]));
     let seconds = started.elapsed().as_secs_f64();
     tokio::time::sleep(PAGE_SETTLE).await;
-    let server_ns = (process_cpu_ns() - process).saturating_sub(client_cpu_ns() - client_cpu);
-    PageRound { per_second: requests as f64 / seconds, server_cpu_us: server_ns as f64 / 1_000.0 / requests as f64 }
+    let after = [servers[0].cpu_ns(), servers[1].cpu_ns()];
+    let round = |i: usize, requests: u64| PageRound {
+        per_second: requests as f64 / seconds,
+        server_cpu_us: (after[i] - before[i]) as f64 / 1_000.0 / requests as f64,
+    };
+    [round(0, first), round(1, second)]
 }
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    if let Ok(journal) = std::env::var(SERVE) {
+        return serve(journal == "on").await;
+    }
     println!("journal benchmark, {} build", if cfg!(debug_assertions) { "debug" } else { "release" });
 
     let only: Vec<String> = std::env::args().skip(1).filter(|a| a == "ingest" || a == "pages").collect();
@@ -255,35 +314,21 @@ async fn ingest_all(dir: &tempfile::TempDir) {
 }
 
 async fn pages() {
-    // The load generator runs on its own runtime, so its threads can be told apart.
-    let clients = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name(CLIENT_THREAD)
-        .enable_all()
-        .build()
-        .expect("client runtime");
-    let (on_dir, off_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (on_address, on_stop, on_running) = start(on_dir.path(), true).await;
-    let (off_address, off_stop, off_running) = start(off_dir.path(), false).await;
-    // Signed in from the client runtime: a connection's task stays on the runtime that opened it.
-    let sign_in = |address: String| clients.spawn(async move { signed_in_client(&address).await });
-    let on_client = sign_in(on_address.clone()).await.unwrap();
-    let off_client = sign_in(off_address.clone()).await.unwrap();
-    let (on_url, off_url) = (format!("{on_address}/account"), format!("{off_address}/account"));
-    let handle = clients.handle().clone();
+    // `STYK_BENCH_AA=1` starts both servers with the journal off: the difference it then prints
+    // is the method's own error.
+    let aa = std::env::var("STYK_BENCH_AA").is_ok_and(|v| v == "1");
+    let mut servers = [ServerProcess::start(!aa), ServerProcess::start(false)];
+    let mut clients = Vec::new();
+    for server in &servers {
+        clients.push(signed_in_client(&server.address).await);
+    }
+    let clients: [reqwest::Client; 2] = clients.try_into().unwrap();
+    let urls = [format!("{}/account", servers[0].address), format!("{}/account", servers[1].address)];
     // Warm both up (connections, caches, the first render).
-    page_round(&handle, &on_client, &on_url).await;
-    page_round(&handle, &off_client, &off_url).await;
+    page_round(&mut servers, &clients, &urls).await;
     let mut rounds = Vec::with_capacity(PAGE_ROUNDS);
     for round in 0..PAGE_ROUNDS {
-        // Alternate which goes first, so drift affects both alike.
-        let (on, off) = if round % 2 == 0 {
-            let on = page_round(&handle, &on_client, &on_url).await;
-            (on, page_round(&handle, &off_client, &off_url).await)
-        } else {
-            let off = page_round(&handle, &off_client, &off_url).await;
-            (page_round(&handle, &on_client, &on_url).await, off)
-        };
+        let [on, off] = page_round(&mut servers, &clients, &urls).await;
         println!(
             "  round {:2}: on {:5.0} req/s {:6.0} µs CPU/request, off {:5.0} req/s {:6.0} µs CPU/request",
             round + 1,
@@ -298,8 +343,9 @@ async fn pages() {
         |figure: fn(&(PageRound, PageRound)) -> f64| median(&mut rounds.iter().map(figure).collect::<Vec<_>>());
     let throughput = median_of(|(on, off)| on.per_second / off.per_second);
     let cpu = median_of(|(on, off)| on.server_cpu_us / off.server_cpu_us);
+    let on = if aa { "journal off (A/A check)" } else { "journal on" };
     println!(
-        "account page, {CONNECTIONS} connections, {PAGE_ROUNDS} rounds of {:.1} s each way: journal on {:.0} req/s, off {:.0} req/s (median of rounds' on/off {:.3}, {:+.1} %)",
+        "account page, {CONNECTIONS} connections to each server at once, {PAGE_ROUNDS} rounds of {:.1} s: {on} {:.0} req/s, off {:.0} req/s (median of rounds' on/off {:.3}, {:+.1} %)",
         PAGE_ROUND.as_secs_f64(),
         median_of(|(on, _)| on.per_second),
         median_of(|(_, off)| off.per_second),
@@ -307,16 +353,14 @@ async fn pages() {
         (throughput - 1.0) * 100.0
     );
     println!(
-        "server CPU per request: journal on {:.0} µs, off {:.0} µs (median of rounds' on/off {:.3}, {:+.1} % CPU, so {:+.1} % throughput when the cores are the limit)",
+        "server CPU per request: {on} {:.0} µs, off {:.0} µs (median of rounds' on/off {:.3}, {:+.1} % CPU, so {:+.1} % throughput when the cores are the limit)",
         median_of(|(on, _)| on.server_cpu_us),
         median_of(|(_, off)| off.server_cpu_us),
         cpu,
         (cpu - 1.0) * 100.0,
         (1.0 / cpu - 1.0) * 100.0
     );
-    let _ = on_stop.send(());
-    let _ = off_stop.send(());
-    let _ = on_running.await;
-    let _ = off_running.await;
-    clients.shutdown_background();
+    let [first, second] = servers;
+    first.stop();
+    second.stop();
 }
