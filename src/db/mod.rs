@@ -5,6 +5,7 @@
 //! that run on both backends.
 pub mod batch;
 pub mod ids;
+pub mod sqlite_memory;
 
 use crate::config::{Backend, Config, DatabaseUrl};
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};
@@ -62,6 +63,7 @@ impl Db {
         let mut options =
             AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {
+            sqlite_memory::configure();
             ensure_sqlite_folder(url.expose())?;
             // sqlx pings a connection before lending it, to catch one the server or the network
             // dropped. An SQLite connection lives in this process and cannot be dropped that way,
