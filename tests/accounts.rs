@@ -3,7 +3,7 @@
 //! them, roles, and one account never reaching another's addresses.
 mod common;
 
-use common::{without_nonces, TestApp, DEMO_PASSWORD};
+use common::{with_page_data, without_nonces, TestApp, DEMO_PASSWORD};
 use reqwest::StatusCode;
 use styk::config::Backend;
 
@@ -24,7 +24,7 @@ async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
     let status = response.status();
-    (status, response.text().await.unwrap())
+    (status, with_page_data(response.text().await.unwrap()))
 }
 
 async fn post(

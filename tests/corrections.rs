@@ -5,7 +5,7 @@
 mod common;
 
 use common::smtp::TestMailServer;
-use common::{TestApp, DEMO_PASSWORD};
+use common::{with_page_data, TestApp, DEMO_PASSWORD};
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 
@@ -31,7 +31,7 @@ async fn staff(app: &TestApp, email: &str) -> reqwest::Client {
 async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
     let status = response.status();
-    (status, response.text().await.unwrap())
+    (status, with_page_data(response.text().await.unwrap()))
 }
 
 async fn get_bytes(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, Vec<u8>) {

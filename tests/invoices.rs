@@ -2,7 +2,7 @@
 //! keyset pages that walk every invoice once, overdue computed from today, bad input answered.
 mod common;
 
-use common::{TestApp, DEMO_PASSWORD};
+use common::{with_page_data, TestApp, DEMO_PASSWORD};
 use reqwest::StatusCode;
 
 const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
@@ -12,7 +12,7 @@ const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
 async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
     let status = response.status();
-    (status, response.text().await.unwrap())
+    (status, with_page_data(response.text().await.unwrap()))
 }
 
 /// The invoices a list page offers as PDFs (one link a row), in page order.

@@ -4,7 +4,7 @@
 mod common;
 
 use common::smtp::TestMailServer;
-use common::{settle, without_nonces, TestApp, DEMO_PASSWORD};
+use common::{page_data_of, settle, with_page_data, without_nonces, TestApp, DEMO_PASSWORD};
 use reqwest::StatusCode;
 use std::collections::HashSet;
 use styk::config::Backend;
@@ -44,7 +44,7 @@ async fn orders_of(app: &TestApp, email: &str) -> Vec<String> {
 async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
     let status = response.status();
-    (status, response.text().await.unwrap())
+    (status, with_page_data(response.text().await.unwrap()))
 }
 
 async fn server_fn(app: &TestApp, client: &reqwest::Client, path: &str, body: &str) -> (StatusCode, String) {
@@ -157,6 +157,12 @@ on_both_backends! {
         let mine: HashSet<String> = orders_of(&app, OLA).await.into_iter().collect();
         let listed: Vec<String> = history.split("\"order_id\":\"").skip(1).map(|s| s[..20].to_string()).collect();
         assert!(!listed.is_empty() && listed.iter().all(|id| mine.contains(id)), "{history}");
+        // The page hands the same rows to the browser as data (which `get` decodes): Ola's only.
+        let (_, page) = get(&app, &ola, "/orders").await;
+        let data = page_data_of(&page).concat();
+        let shown = listed_orders(&page);
+        assert!(!shown.is_empty() && shown.iter().all(|id| data.contains(id.as_str())), "{data}");
+        assert!(!data.contains(&foreign) && !data.contains("Northwind"), "{data}");
         let (_, overview) = get(&app, &ola, "/account").await;
         assert!(overview.contains("Piekarnia Ola Nowak") && !overview.contains("Northwind"));
         for id in listed_orders(&overview) {

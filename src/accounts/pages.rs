@@ -10,7 +10,7 @@ use crate::auth::pages::{member_role_label, use_viewer, SignInRequired, SignOutB
 use crate::i18n::*;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{amount, money, utc_date};
-use crate::ui::loaded::{Loaded, PageStatus};
+use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +24,7 @@ pub fn AccountPage() -> impl IntoView {
     };
     let owner = member.role.manages_members();
     let role = member.role;
-    let overview = Resource::new(|| (), |_| account_overview());
+    let overview = page_data(|| (), |_| account_overview());
     view! {
         <Title text=title.get_untracked() />
         <section class="panel">
@@ -178,7 +178,7 @@ pub fn ProfilePage() -> impl IntoView {
     if use_viewer().member().is_none() {
         return view! { <SignInRequired title /> }.into_any();
     }
-    let profile = Resource::new(|| (), |_| my_profile());
+    let profile = page_data(|| (), |_| my_profile());
     view! {
         <Title text=title.get_untracked() />
         <section class="panel panel--narrow">
@@ -254,7 +254,7 @@ pub fn AddressesPage() -> impl IntoView {
     if use_viewer().member().is_none() {
         return view! { <SignInRequired title /> }.into_any();
     }
-    let book = Resource::new(|| (), |_| account_addresses());
+    let book = page_data(|| (), |_| account_addresses());
     let query = leptos_router::hooks::use_query_map();
     let editing = move || query.read_untracked().get("edit");
     view! {
@@ -397,7 +397,7 @@ pub fn StatementPage() -> impl IntoView {
         let query = query.read();
         StatementParams { from: query.get("from").unwrap_or_default(), to: query.get("to").unwrap_or_default() }
     });
-    let statement = Resource::new(move || params.get(), account_statement);
+    let statement = page_data(move || params.get(), account_statement);
     view! {
         <Title text=title.get_untracked() />
         <section class="panel">

@@ -6,7 +6,7 @@ use crate::i18n::*;
 use crate::ui::form::{Field, FormAlert, Notice, SelectField};
 use crate::ui::format::utc_minute;
 use crate::ui::link::use_link_view;
-use crate::ui::loaded::Loaded;
+use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 
 /// Who is signed in, as the server saw it when it rendered the page.
 pub fn provide_viewer() {
-    let viewer = leptos::server::SharedValue::new(|| {
+    let viewer = crate::ui::loaded::shared_value(|| {
         #[cfg(feature = "ssr")]
         {
             crate::auth::sessions::current_principal().map(|p| p.viewer).unwrap_or_default()
@@ -23,8 +23,7 @@ pub fn provide_viewer() {
         {
             Viewer::Anonymous
         }
-    })
-    .into_inner();
+    });
     provide_context(viewer);
 }
 
@@ -385,7 +384,7 @@ fn security_path() -> &'static str {
 fn SessionsList() -> impl IntoView {
     let i18n = use_i18n();
     let action = security_path();
-    let sessions = Resource::new(|| (), |_| my_sessions());
+    let sessions = page_data(|| (), |_| my_sessions());
     view! {
         <section class="panel">
             <h2>{t!(i18n, sessions_title)}</h2>
@@ -541,7 +540,7 @@ pub fn MembersPage() -> impl IntoView {
         }
         .into_any();
     }
-    let members = Resource::new(|| (), |_| account_members());
+    let members = page_data(|| (), |_| account_members());
     view! {
         <Title text=t_string!(i18n, members_title) />
         <section class="panel">
@@ -689,7 +688,7 @@ pub fn StaffUsersPage() -> impl IntoView {
     if !admin {
         return view! { <SignInRequired title=text!(i18n, staff_users_title) href="/staff/sign-in" /> }.into_any();
     }
-    let users = Resource::new(|| (), |_| staff_users());
+    let users = page_data(|| (), |_| staff_users());
     view! {
         <Title text=t_string!(i18n, staff_users_title) />
         <section class="panel">
@@ -774,7 +773,7 @@ fn linkify(text: &str) -> impl IntoView {
 #[component]
 pub fn DemoMailPage() -> impl IntoView {
     let i18n = use_i18n();
-    let mails = Resource::new(|| (), |_| demo_mailbox());
+    let mails = page_data(|| (), |_| demo_mailbox());
     view! {
         <Title text=t_string!(i18n, demo_mail_title) />
         <section class="panel">

@@ -15,7 +15,7 @@ use crate::i18n::*;
 use crate::invoices::pages::billing_only;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date, utc_minute, vat_rate};
-use crate::ui::loaded::Loaded;
+use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -133,7 +133,7 @@ pub fn CorrectionFormPage() -> impl IntoView {
     let params = use_params_map();
     // A form posted back (preview, a problem) carries its key: its files are found by it.
     let key = use_form_feedback().value("correction", "key");
-    let form = Resource::new(
+    let form = page_data(
         move || params.read().get("id").unwrap_or_default(),
         move |invoice_id| correction_form(invoice_id, key.clone()),
     );
@@ -336,7 +336,7 @@ pub fn CorrectionsPage() -> impl IntoView {
     if let Some(refusal) = billing_only(title, text!(i18n, invoices_not_allowed)) {
         return refusal;
     }
-    let rows = Resource::new(|| (), |_| my_corrections());
+    let rows = page_data(|| (), |_| my_corrections());
     view! {
         <Title text=title.get_untracked() />
         <section class="panel">
@@ -406,7 +406,7 @@ pub fn CorrectionPage() -> impl IntoView {
         return refusal;
     }
     let params = use_params_map();
-    let view = Resource::new(move || params.read().get("id").unwrap_or_default(), my_correction);
+    let view = page_data(move || params.read().get("id").unwrap_or_default(), my_correction);
     view! {
         <Title text=title.get_untracked() />
         <Notice />
@@ -533,7 +533,7 @@ pub fn StaffCorrectionsPage() -> impl IntoView {
     if let Some(refusal) = staff_gate(title) {
         return refusal;
     }
-    let rows = Resource::new(|| (), |_| correction_queue());
+    let rows = page_data(|| (), |_| correction_queue());
     view! {
         <Title text=title.get_untracked() />
         <section class="panel">
@@ -552,7 +552,7 @@ pub fn StaffCorrectionPage() -> impl IntoView {
         return refusal;
     }
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), staff_correction);
+    let data = page_data(move || params.read().get("id").unwrap_or_default(), staff_correction);
     view! {
         <Title text=title.get_untracked() />
         <p><a href="/staff/corrections">{t!(i18n, staff_corrections_title)}</a></p>

@@ -7,7 +7,7 @@ use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
 use crate::ui::form::{Field, FormAlert, SelectField};
 use crate::ui::format::money;
-use crate::ui::loaded::{Loaded, PageStatus};
+use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
@@ -61,7 +61,7 @@ pub fn InvoicesPage() -> impl IntoView {
         let get = |name: &str| query.get(name).unwrap_or_default();
         InvoiceParams { q: get("q"), status: get("status"), from: get("from"), to: get("to"), after: get("after") }
     });
-    let page = Resource::new(move || params.get(), invoice_list);
+    let page = page_data(move || params.get(), invoice_list);
     view! {
         <Title text=title.get_untracked() />
         <section class="panel">
@@ -197,7 +197,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
         return refusal;
     }
     let params = leptos_router::hooks::use_params_map();
-    let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), invoice_detail);
+    let detail = page_data(move || params.read().get("id").unwrap_or_default(), invoice_detail);
     view! {
         <Title text=title.get_untracked() />
         <Loaded data=detail ready=|detail| view! { <InvoiceView detail /> } />
@@ -358,7 +358,7 @@ pub fn ArchivePage() -> impl IntoView {
     if let Some(refusal) = billing_only(title, text!(i18n, invoices_not_allowed)) {
         return refusal;
     }
-    let archives = Resource::new(|| (), |_| super::api::archive_list());
+    let archives = page_data(|| (), |_| super::api::archive_list());
     view! {
         <Title text=title.get_untracked() />
         <section class="panel">
@@ -420,7 +420,7 @@ pub fn ArchiveStatusPage() -> impl IntoView {
         return refusal;
     }
     let params = leptos_router::hooks::use_params_map();
-    let archive = Resource::new(move || params.read().get("id").unwrap_or_default(), super::api::archive_status);
+    let archive = page_data(move || params.read().get("id").unwrap_or_default(), super::api::archive_status);
     view! {
         <Title text=title.get_untracked() />
         <Loaded data=archive ready=|archive| view! { <ArchiveProgress archive /> } />

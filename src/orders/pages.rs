@@ -7,7 +7,7 @@ use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date};
-use crate::ui::loaded::{Loaded, PageStatus};
+use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
@@ -69,7 +69,7 @@ pub fn OrdersPage() -> impl IntoView {
     }
     let query = use_query_map();
     let params = Memo::new(move |_| history_params(&query.read()));
-    let history = Resource::new(move || params.get(), order_history);
+    let history = page_data(move || params.get(), order_history);
     let status = PageStatus::capture();
     view! {
         <Title text=title.get_untracked() />
@@ -203,7 +203,7 @@ pub fn OrderDetailPage() -> impl IntoView {
         return guard;
     }
     let params = use_params_map();
-    let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), order_detail);
+    let detail = page_data(move || params.read().get("id").unwrap_or_default(), order_detail);
     view! {
         <Title text=title.get_untracked() />
         <Loaded data=detail ready=|detail| view! { <OrderView detail /> } />
@@ -343,7 +343,7 @@ fn Reorder(review: bool) -> impl IntoView {
         let typed = parse_typed(query.read().latest_values().map(|(k, v)| (k.as_ref(), v)));
         (!typed.is_empty()).then_some(typed)
     });
-    let plan = Resource::new(
+    let plan = page_data(
         move || (params.read().get("id").unwrap_or_default(), typed.get()),
         |(order_id, typed)| reorder_plan(order_id, typed),
     );

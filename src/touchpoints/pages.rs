@@ -3,7 +3,7 @@ use super::api::{cx_customer_timeline, cx_recent_customers, my_activity};
 use super::timeline::Timeline;
 use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
-use crate::ui::loaded::Loaded;
+use crate::ui::loaded::{page_data, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,7 +14,7 @@ pub fn ActivityPage() -> impl IntoView {
         return view! { <SignInRequired title=Signal::derive(move || t_string!(i18n, activity_title).to_string()) /> }
             .into_any();
     }
-    let activity = Resource::new(|| (), |_| my_activity());
+    let activity = page_data(|| (), |_| my_activity());
     view! {
         <Title text=t_string!(i18n, activity_title) />
         <section class="panel">
@@ -52,8 +52,8 @@ pub fn CxPage() -> impl IntoView {
     }
     let query = leptos_router::hooks::use_query_map();
     let customer = move || query.read().get("customer");
-    let customers = Resource::new(|| (), |_| cx_recent_customers());
-    let timeline = Resource::new(customer, |customer| async move {
+    let customers = page_data(|| (), |_| cx_recent_customers());
+    let timeline = page_data(customer, |customer| async move {
         match customer {
             Some(pseudonym) => cx_customer_timeline(pseudonym).await.map(Some),
             None => Ok(None),

@@ -46,8 +46,7 @@ pub struct PostedForm(pub FormFeedback);
 /// Makes the posted form's feedback available to the page, identical on server and browser.
 pub fn provide_form_feedback() {
     let feedback =
-        leptos::server::SharedValue::new(|| use_context::<PostedForm>().map(|posted| posted.0).unwrap_or_default())
-            .into_inner();
+        crate::ui::loaded::shared_value(|| use_context::<PostedForm>().map(|posted| posted.0).unwrap_or_default());
     provide_context(feedback);
 }
 

@@ -19,8 +19,7 @@ pub struct ServerLinkView(pub LinkView);
 
 /// Makes the link's state available to the page, identical on server and browser.
 pub fn provide_link_view() {
-    let link = leptos::server::SharedValue::new(|| use_context::<ServerLinkView>().map(|l| l.0).unwrap_or_default())
-        .into_inner();
+    let link = crate::ui::loaded::shared_value(|| use_context::<ServerLinkView>().map(|l| l.0).unwrap_or_default());
     provide_context(link);
 }
 

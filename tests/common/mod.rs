@@ -230,6 +230,7 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
 
 /// A page body with what differs between any two responses (the per-response CSP nonce) masked.
 pub fn without_nonces(body: &str) -> String {
+    let body = &with_page_data(body.to_string());
     let Some(at) = body.find("nonce=\"") else { return body.to_string() };
     let value = &body[at + 7..];
     let value = &value[..value.find('"').unwrap_or(value.len())];
@@ -254,4 +255,42 @@ pub async fn settle(app: &TestApp) {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     panic!("the touchpoint writer did not catch up: {:?}", app.state.touchpoints.stats());
+}
+
+/// A page with the data it hands the browser for hydration decoded in place, as JSON between
+/// `<!-- page data:` and ` -->`. The data travels as base64 (see `styk::ui::loaded::PageData`),
+/// where a search for another customer's name or number would never find it and an id could not
+/// be masked; decoded, every check of what a page holds sees it too.
+pub fn with_page_data(html: String) -> String {
+    use codee::Decoder;
+    use leptos::server::FromEncodedStr;
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    const MARK: &str = "__RESOLVED_RESOURCES[";
+    while let Some(at) = rest.find(MARK) {
+        let after = &rest[at + MARK.len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let open = at + MARK.len() + digits + 5;
+        let Some(close) = after[digits..].strip_prefix("] = \"").and_then(|data| data.find('"')).map(|i| open + i)
+        else {
+            // Not (or no longer) an encoded value.
+            text.push_str(&rest[..at + MARK.len()]);
+            rest = after;
+            continue;
+        };
+        let encoded = &rest[open..close];
+        let bytes = <[u8]>::from_encoded_str(encoded).unwrap_or_else(|e| panic!("page data is base64: {e:?}"));
+        let value: serde_json::Value =
+            styk::ui::loaded::PageData::decode(&bytes).unwrap_or_else(|e| panic!("page data is MessagePack: {e}"));
+        text.push_str(&rest[..open - 1]);
+        text.push_str(&format!("<!-- page data: {value} -->"));
+        rest = &rest[close + 1..];
+    }
+    text.push_str(rest);
+    text
+}
+
+/// The page data of a page that went through [`with_page_data`].
+pub fn page_data_of(page: &str) -> Vec<&str> {
+    page.split("<!-- page data: ").skip(1).filter_map(|part| part.split(" -->").next()).collect()
 }
