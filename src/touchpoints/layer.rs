@@ -14,7 +14,7 @@ use super::recorder::{Recorder, Touchpoint};
 use crate::auth::model::Viewer;
 use crate::auth::sessions::Principal;
 use crate::config::Config;
-use crate::server::errors::locale_from_headers;
+use crate::server::errors::{cookie_value, locale_from_headers};
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::request::Parts;
@@ -198,16 +198,10 @@ pub fn outcome_signals(outcome: Outcome) -> Signals {
 }
 
 fn visit_from(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == VISIT_COOKIE)
-        .map(|(_, value)| value.to_string())
+    cookie_value(headers, VISIT_COOKIE)
         // Our ids only: anything else is replaced, so the column never holds what a client chose.
         .filter(|value| crate::db::ids::looks_like_id(value))
+        .map(str::to_string)
 }
 
 /// Records the touchpoint when dropped: after the body has been sent, or when the client left.
@@ -344,5 +338,10 @@ mod tests {
         assert_eq!(visit_from(&headers).as_deref(), Some("0123456789abcdefghjk"));
         headers.insert(header::COOKIE, HeaderValue::from_static("styk_visit=<script>"));
         assert_eq!(visit_from(&headers), None);
+        // A cookie whose name only starts like ours is another cookie.
+        headers.insert(header::COOKIE, HeaderValue::from_static("styk_visitor=0123456789abcdefghjk"));
+        assert_eq!(visit_from(&headers), None);
+        headers.insert(header::COOKIE, HeaderValue::from_static("x=1;styk_visit=0123456789abcdefghjk ; y=2"));
+        assert_eq!(visit_from(&headers).as_deref(), Some("0123456789abcdefghjk"));
     }
 }
