@@ -81,10 +81,12 @@ pub async fn insert_rows_then(
         let mut sql = format!("{verb} INTO {table} ({}) VALUES ", columns.join(", "));
         let mut args = AnyArguments::default();
         let mut n = 0;
-        for (r, row) in chunk.into_iter().enumerate() {
+        // Texts are bound as `&str` borrowed from `chunk`, which outlives the statement: a `String`
+        // given by value is cloned by sqlx's `Any` encoder (and then copied again by SQLite).
+        for (r, row) in chunk.iter().enumerate() {
             debug_assert_eq!(row.len(), columns.len());
             sql.push_str(if r == 0 { "(" } else { ", (" });
-            for (c, value) in row.into_iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
                 n += 1;
                 if c > 0 {
                     sql.push_str(", ");
@@ -97,9 +99,9 @@ pub async fn insert_rows_then(
                     }
                 }
                 let bound = match value {
-                    Val::Text(s) => args.add(s),
-                    Val::Static(s) => args.add(s),
-                    Val::Int(i) => args.add(i),
+                    Val::Text(s) => args.add(s.as_str()),
+                    Val::Static(s) => args.add(*s),
+                    Val::Int(i) => args.add(*i),
                     Val::NullText => args.add(Option::<String>::None),
                     Val::NullInt => args.add(Option::<i64>::None),
                 };

@@ -385,9 +385,11 @@ async fn insert_with_rollups(
         .collect();
     // Every caller rolls the whole transaction back on an error (the writer retries the batch).
     insert_rows_then(tx, db.backend, "touchpoints", &COLUMNS, rows, OnFailure::RollBackTransaction, "").await?;
-    let upsert = rollup_upsert_sql();
+    // Built once: the text is the same for every batch.
+    static UPSERT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let upsert = UPSERT.get_or_init(rollup_upsert_sql);
     for ((day, journey, step), delta) in rollups {
-        let mut query = sqlx::query(&upsert).bind(utc_day(day * DAY_MS)).bind(journey).bind(step).bind(delta.total);
+        let mut query = sqlx::query(upsert).bind(utc_day(day * DAY_MS)).bind(journey).bind(step).bind(delta.total);
         for n in delta.outcomes.into_iter().chain(delta.signals).chain(delta.durations) {
             query = query.bind(n);
         }
