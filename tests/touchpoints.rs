@@ -153,3 +153,82 @@ async fn the_metrics_endpoint_reports_the_queue_and_the_outbox() {
     assert!(text.contains("styk_mail_outbox{status=\"pending\"} 0"));
     app.stop().await;
 }
+
+/// Every column of every row of `table`, as SQL literals, in a stable order.
+async fn rows_of(db: &styk::db::Db, table: &str, columns: &[String], order: &str) -> Vec<String> {
+    let quoted: Vec<String> = columns.iter().map(|c| format!("quote({c})")).collect();
+    let sql = format!("SELECT {} FROM {table} ORDER BY {order}", quoted.join(" || ',' || "));
+    sqlx::query_as::<_, (String,)>(&sql).fetch_all(&db.pool).await.unwrap().into_iter().map(|(row,)| row).collect()
+}
+
+/// On SQLite the writer has its own connection and statements; the pool's path (PostgreSQL's)
+/// must store the very same rows, rollups and visit steps from the same batches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_writer_stores_what_the_pool_path_stores() {
+    use styk::touchpoints::model::{RowKind, Vitals};
+    let start = styk::db::now_ms();
+    let batch: Vec<Touchpoint> = (0..60)
+        .map(|i| Touchpoint {
+            occurred_at: start + (i as i64 % 20) * 1_000,
+            account_id: (i % 7 != 0).then(|| format!("account-{}", i % 3)),
+            staff_id: (i % 7 == 0).then(|| "staff-1".to_string()),
+            journey: "reorder",
+            // A, B, A, B within a visit: retries and back-and-forth to derive.
+            step: ["view", "review", "confirm"][i % 3],
+            visit_ref: Some(format!("visit-{}", i % 4)),
+            subject_kind: (i % 5 == 0).then_some("order"),
+            subject_id: (i % 5 == 0).then(|| format!("order-{}", i % 2)),
+            error_code: (i % 10 == 0).then_some("invalid"),
+            route: if i % 9 == 0 { std::borrow::Cow::Owned(format!("/orders/{i}")) } else { "/orders".into() },
+            kind: if i % 11 == 0 { RowKind::Signal } else { RowKind::Step },
+            element: (i % 11 == 0).then(|| "button#confirm".to_string()),
+            vitals: (i % 13 == 0).then_some(Vitals { lcp_ms: Some(1_200), inp_ms: None, cls_milli: Some(3) }),
+            ..touchpoint(i)
+        })
+        .collect();
+    let mut stored = Vec::new();
+    for through_pool in [true, false] {
+        let database = TestDatabase::create(Backend::Sqlite).await;
+        let db = database.connect().await;
+        assert!(db.sqlite_file.is_some());
+        let writer_db = if through_pool { styk::db::Db { sqlite_file: None, ..db.clone() } } else { db.clone() };
+        let (recorder, writer) = Recorder::new(writer_db, 1_000, 25);
+        assert_eq!(writer.has_own_connection(), !through_pool);
+        let writer = writer.with_pseudonyms(styk::touchpoints::pseudonym::Pseudonyms::from_key(
+            b"a key of thirty-two characters or more",
+        ));
+        let (stop, stopped) = watch::channel(false);
+        let running = tokio::spawn(writer.run(stopped));
+        // In three batches, so that later batches read what earlier ones saved of each visit.
+        for chunk in batch.chunks(20) {
+            let written = recorder.stats().written;
+            for touchpoint in chunk {
+                assert!(recorder.record(touchpoint.clone()));
+            }
+            while recorder.stats().written < written + chunk.len() as u64 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        }
+        stop.send(true).unwrap();
+        running.await.unwrap();
+        let columns: Vec<String> = styk::touchpoints::recorder::COLUMNS.iter().map(|c| c.to_string()).collect();
+        let mut rollup_columns = vec!["day".to_string(), "journey".to_string(), "step".to_string()];
+        rollup_columns.extend(styk::touchpoints::recorder::rollup_columns());
+        let visit_columns = ["visit_ref", "recent", "updated_at"].map(String::from);
+        stored.push((
+            rows_of(&db, "touchpoints", &columns, "touchpoint_id").await,
+            rows_of(&db, "touchpoint_rollups", &rollup_columns, "day, journey, step").await,
+            rows_of(&db, "touchpoint_visits", &visit_columns, "visit_ref").await,
+        ));
+        db.pool.close().await;
+        database.drop_database().await;
+    }
+    let (pool, own) = (&stored[0], &stored[1]);
+    assert_eq!(pool.0.len(), 60);
+    assert!(pool.0.iter().any(|row| row.contains("'/orders/9'")), "an owned route is stored");
+    assert!(pool.0.iter().any(|row| row.contains("1200")), "vitals are stored");
+    assert_eq!(pool.0, own.0, "the same touchpoint rows");
+    assert_eq!(pool.1, own.1, "the same rollups");
+    assert_eq!(pool.2, own.2, "the same recent steps of each visit");
+    assert_eq!(pool.2.len(), 4);
+}

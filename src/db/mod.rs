@@ -5,6 +5,7 @@
 //! that run on both backends.
 pub mod batch;
 pub mod ids;
+pub mod raw_sqlite;
 pub mod sqlite_memory;
 
 use crate::config::{Backend, Config, DatabaseUrl};
@@ -32,6 +33,8 @@ static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The database file, on SQLite: the journal's writer opens its own connection to it.
+    pub sqlite_file: Option<std::path::PathBuf>,
 }
 
 impl Db {
@@ -70,38 +73,20 @@ impl Db {
             // while each ping is a round trip to the connection's worker thread: a third of the
             // thread wake-ups of every query (8 % of the CPU in the order-history benchmark).
             options = options.test_before_acquire(false);
-            // Per-connection settings: durability (FULL: an acknowledged write survives power
-            // loss), integrity (foreign keys are off by default in SQLite) and waiting instead of
-            // failing with "database is locked" when another connection writes.
+            // Per-connection settings, see `sqlite_pragmas`.
             options = options.after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute(if synchronous == "NORMAL" {
-                        "PRAGMA synchronous = NORMAL"
-                    } else {
-                        "PRAGMA synchronous = FULL"
-                    })
-                    .await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    // 64 MiB of page cache (the default is 2 MiB): the journal's indexes take
-                    // inserts at random places, and with a small cache every batch rereads them.
-                    // Pages are allocated as used, so idle connections cost nothing.
-                    conn.execute("PRAGMA cache_size = -65536").await?;
-                    // A multi-row insert keeps the pages it changes in a statement journal, to undo
-                    // itself should a row fail; in a temporary file that was a third of the
-                    // journal writer's disk writes.
-                    conn.execute("PRAGMA temp_store = MEMORY").await?;
-                    // Checkpoints (copying the WAL back into the database) are left to
-                    // `checkpoint_regularly`; this is only the backstop should it fall behind.
-                    conn.execute(format!("PRAGMA wal_autocheckpoint = {BACKSTOP_CHECKPOINT_PAGES}").as_str()).await?;
+                    for pragma in sqlite_pragmas(synchronous) {
+                        conn.execute(pragma.as_str()).await?;
+                    }
                     Ok(())
                 })
             });
         }
         let pool =
             options.connect(url.expose()).await.map_err(|source| DbError::Connect { url: url.to_string(), source })?;
-        Ok(Db { pool, backend })
+        let sqlite_file = (backend == Backend::Sqlite).then(|| sqlite_path(url.expose())).flatten();
+        Ok(Db { pool, backend, sqlite_file })
     }
 
     /// Applies the migrations of this backend's folder.
@@ -183,13 +168,40 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
+/// Every SQLite connection's settings, the journal writer's own included: durability
+/// (`synchronous`: FULL, an acknowledged write survives power loss; NORMAL for the journal, see
+/// `connect_journal`), integrity (foreign keys are off by default in SQLite) and waiting instead
+/// of failing with "database is locked" when another connection writes.
+pub fn sqlite_pragmas(synchronous: &'static str) -> [String; 7] {
+    [
+        "PRAGMA journal_mode = WAL".to_string(),
+        format!("PRAGMA synchronous = {}", if synchronous == "NORMAL" { "NORMAL" } else { "FULL" }),
+        "PRAGMA foreign_keys = ON".to_string(),
+        "PRAGMA busy_timeout = 10000".to_string(),
+        // 64 MiB of page cache (the default is 2 MiB): the journal's indexes take inserts at
+        // random places, and with a small cache every batch rereads them. Pages are allocated as
+        // used, so idle connections cost nothing.
+        "PRAGMA cache_size = -65536".to_string(),
+        // A multi-row insert keeps the pages it changes in a statement journal, to undo itself
+        // should a row fail; in a temporary file that was a third of the journal writer's disk
+        // writes.
+        "PRAGMA temp_store = MEMORY".to_string(),
+        // Checkpoints (copying the WAL back into the database) are left to
+        // `checkpoint_regularly`; this is only the backstop should it fall behind.
+        format!("PRAGMA wal_autocheckpoint = {BACKSTOP_CHECKPOINT_PAGES}"),
+    ]
+}
+
+/// The file an SQLite URL names (`sqlite://path?mode=rwc`), None for an in-memory database.
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = path.split('?').next().unwrap_or("");
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+fn ensure_sqlite_folder(url: &str) -> Result<(), DbError> {
+    let Some(path) = sqlite_path(url) else { return Ok(()) };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|source| DbError::DataDir { path: parent.display().to_string(), source })?;
     }

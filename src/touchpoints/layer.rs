@@ -23,7 +23,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http_body_util::BodyExt;
 use leptos_i18n::Locale as _;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
@@ -129,7 +129,7 @@ type Table = HashMap<&'static str, Vec<(bool, &'static str, &'static RouteStep)>
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = Table::new();
+        let mut table = Table::default();
         for entry in all_steps() {
             let (path, is_get, form) = match entry.endpoint {
                 Endpoint::Page(path) | Endpoint::Get(path) => (path, true, ""),
@@ -242,8 +242,9 @@ pub async fn record_steps(
         Some(visit) => (visit, false),
         None => (crate::db::ids::new_id(), true),
     };
-    request.extensions_mut().insert(Visit(visit.clone()));
     if path == "/api/beacon" {
+        // Only the beacon reads the visit from the request: it records what the browser saw.
+        request.extensions_mut().insert(Visit(visit));
         return next.run(request).await;
     }
     let method = request.method().clone();

@@ -22,3 +22,5 @@ pub mod pseudonym;
 pub mod recorder;
 #[cfg(feature = "ssr")]
 pub mod signals;
+#[cfg(feature = "ssr")]
+pub mod sqlite_writer;

@@ -8,10 +8,11 @@
 use super::model::{Channel, Outcome, RowKind, Signals, Vitals, SIGNALS};
 use super::pseudonym::Pseudonyms;
 use super::signals::{derive_sequence_signals, load_visits, save_visits, VisitCache};
+use super::sqlite_writer::SqliteJournal;
 use crate::db::batch::{insert_rows_then, OnFailure, Val};
 use crate::db::{now_ms, Db};
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -113,7 +114,25 @@ impl Recorder {
         let (sender, receiver) = mpsc::channel(capacity.max(1));
         let stats = Arc::new(RecorderStats::default());
         let recorder = Recorder { sender, stats: stats.clone(), capacity: capacity.max(1) };
-        (recorder, Writer { db, receiver, stats, batch: batch.max(1), pseudonyms: None, visits: VisitCache::default() })
+        // Opening a file the pool has open already takes a moment, once, at start-up.
+        let own_connection = db.sqlite_file.as_deref().and_then(|file| match SqliteJournal::open(file) {
+            Ok(journal) => Some(journal),
+            Err(error) => {
+                // The pool's connection writes the same rows, only at a higher cost.
+                tracing::error!(%error, "cannot open the journal's own connection; writing through the pool");
+                None
+            }
+        });
+        let writer = Writer {
+            db,
+            own_connection,
+            receiver,
+            stats,
+            batch: batch.max(1),
+            pseudonyms: None,
+            visits: VisitCache::default(),
+        };
+        (recorder, writer)
     }
 
     /// Queues a touchpoint; never waits. Returns false when it had to be dropped.
@@ -155,6 +174,8 @@ impl Recorder {
 /// The receiving side: one per instance, run by the server's workers.
 pub struct Writer {
     db: Db,
+    /// On SQLite, the writer's own connection (see `sqlite_writer`), opened with the recorder.
+    own_connection: Option<SqliteJournal>,
     receiver: mpsc::Receiver<Touchpoint>,
     stats: Arc<RecorderStats>,
     batch: usize,
@@ -178,6 +199,12 @@ impl Writer {
     pub fn with_pseudonyms(mut self, pseudonyms: Pseudonyms) -> Self {
         self.pseudonyms = Some(pseudonyms);
         self
+    }
+
+    /// Whether batches go through the writer's own SQLite connection (on SQLite, unless it could
+    /// not be opened) rather than the pool.
+    pub fn has_own_connection(&self) -> bool {
+        self.own_connection.is_some()
     }
 
     /// Writes batches until `stop` turns true, then closes the queue and writes what is left.
@@ -225,11 +252,15 @@ impl Writer {
         let count = buffer.len() as u64;
         let mut delay = Duration::from_millis(50);
         for attempt in 1..=4 {
-            match write_batch(&self.db, buffer.as_mut_slice(), self.pseudonyms.as_ref(), &mut self.visits).await {
+            match self.write_once(buffer).await {
                 Ok(()) => {
                     self.stats.written.fetch_add(count, Ordering::Relaxed);
                     buffer.clear();
                     return;
+                }
+                Err(error @ BatchError::Lost(_)) => {
+                    tracing::error!(%error, lost = count, "touchpoint batch failed for good");
+                    break;
                 }
                 Err(error) if attempt < 4 => {
                     tracing::warn!(%error, attempt, "touchpoint batch failed; retrying");
@@ -242,6 +273,43 @@ impl Writer {
         self.stats.failed.fetch_add(count, Ordering::Relaxed);
         buffer.clear();
     }
+
+    /// One attempt at a batch: on SQLite through the writer's own connection, on a blocking thread
+    /// (the batch, the visit cache and the connection go there and come back).
+    async fn write_once(&mut self, buffer: &mut Vec<Touchpoint>) -> Result<(), BatchError> {
+        let Some(mut journal) = self.own_connection.take() else {
+            return Ok(write_batch(&self.db, buffer.as_mut_slice(), self.pseudonyms.as_ref(), &mut self.visits).await?);
+        };
+        let mut batch = std::mem::take(buffer);
+        let mut visits = std::mem::take(&mut self.visits);
+        let pseudonyms = self.pseudonyms.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            let result = journal.write_batch(&mut batch, pseudonyms.as_ref(), &mut visits);
+            (journal, batch, visits, result)
+        })
+        .await;
+        match written {
+            Ok((journal, batch, visits, result)) => {
+                self.own_connection = Some(journal);
+                *buffer = batch;
+                self.visits = visits;
+                Ok(result?)
+            }
+            // A panic lost the batch with the connection: nothing is left to retry.
+            Err(error) => Err(BatchError::Lost(error.to_string())),
+        }
+    }
+}
+
+/// Why a batch was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error(transparent)]
+    Pool(#[from] sqlx::Error),
+    #[error(transparent)]
+    Sqlite(#[from] crate::db::raw_sqlite::SqliteError),
+    #[error("the batch's thread failed: {0}")]
+    Lost(String),
 }
 
 /// The columns the writer fills; `touchpoint_id` is the database's (the row id on SQLite).
@@ -271,28 +339,27 @@ pub const COLUMNS: [&str; 23] = [
     "customer_pseudonym",
 ];
 
-fn text(value: &Option<String>) -> Val {
-    value.clone().map(Val::Text).unwrap_or(Val::NullText)
-}
-
-fn static_text(value: Option<&'static str>) -> Val {
-    value.map(Val::Static).unwrap_or(Val::NullText)
-}
-
 /// Per day, journey and step: what the batch adds to the rollup row.
 #[derive(Default)]
-struct RollupDelta {
-    total: i64,
+pub(crate) struct RollupDelta {
+    pub total: i64,
     outcomes: [i64; 5],
     signals: [i64; SIGNALS.len()],
     durations: [i64; DURATION_BUCKETS_MS.len() + 1],
+}
+
+impl RollupDelta {
+    /// The counts after `total`, in the order the upsert binds them.
+    pub fn counts(&self) -> impl Iterator<Item = i64> + '_ {
+        self.outcomes.iter().chain(&self.signals).chain(&self.durations).copied()
+    }
 }
 
 pub fn duration_bucket(duration_ms: u32) -> usize {
     DURATION_BUCKETS_MS.iter().position(|bound| duration_ms <= *bound).unwrap_or(DURATION_BUCKETS_MS.len())
 }
 
-const DAY_MS: i64 = 86_400_000;
+pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// The UTC day of an instant, `YYYY-MM-DD`.
 pub fn utc_day(epoch_ms: i64) -> String {
@@ -317,8 +384,83 @@ async fn write_batch(
     Ok(())
 }
 
-fn optional_int(value: Option<u32>) -> Val {
-    value.map(|v| Val::Int(i64::from(v))).unwrap_or(Val::NullInt)
+/// Per day, journey and step: what the batch adds to the rollups. Keyed by the day's number: its
+/// `YYYY-MM-DD` is written once per rollup row, not per touchpoint.
+pub(crate) fn rollup_deltas(batch: &[Touchpoint]) -> HashMap<(i64, &'static str, &'static str), RollupDelta> {
+    let mut rollups: HashMap<(i64, &'static str, &'static str), RollupDelta> = HashMap::default();
+    for t in batch {
+        let day = t.occurred_at.div_euclid(DAY_MS);
+        let delta = rollups.entry((day, t.journey, t.step)).or_default();
+        // A signal the browser reported about a step adds to the step's signal counts; only
+        // steps count as attempts (with an outcome and a duration).
+        if t.kind == RowKind::Step {
+            delta.total += 1;
+            delta.outcomes[Outcome::ALL.iter().position(|o| *o == t.outcome).unwrap_or(0)] += 1;
+            delta.durations[duration_bucket(t.duration_ms)] += 1;
+        }
+        for (i, (bit, _, _)) in SIGNALS.iter().enumerate() {
+            if t.signals.0 & bit != 0 {
+                delta.signals[i] += 1;
+            }
+        }
+    }
+    rollups
+}
+
+/// The pseudonym of each customer in the batch: a batch holds many touchpoints of the same
+/// customers, and each needs one keyed hash.
+pub(crate) fn pseudonyms_in<'a>(batch: &'a [Touchpoint], pseudonyms: Option<&Pseudonyms>) -> HashMap<&'a str, String> {
+    let mut of: HashMap<&str, String> = HashMap::default();
+    if let Some(pseudonyms) = pseudonyms {
+        for account in batch.iter().filter_map(|t| t.account_id.as_deref()) {
+            of.entry(account).or_insert_with(|| pseudonyms.of(account));
+        }
+    }
+    of
+}
+
+/// One value of a touchpoint's row, borrowed from the touchpoint.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Column<'a> {
+    /// Our own names (journeys, steps, outcomes).
+    Static(&'static str),
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+}
+
+/// A touchpoint's row, in the order of [`COLUMNS`]: the one place that maps fields to columns,
+/// for both ways of writing.
+pub(crate) fn row_of<'a>(t: &'a Touchpoint, pseudonyms: &'a HashMap<&str, String>) -> [Column<'a>; 23] {
+    let optional_int = |value: Option<u32>| Column::Int(value.map(i64::from));
+    let static_text = |value: Option<&'static str>| value.map(Column::Static).unwrap_or(Column::Text(None));
+    [
+        Column::Int(Some(t.occurred_at)),
+        Column::Text(t.account_id.as_deref()),
+        Column::Text(t.member_id.as_deref()),
+        Column::Text(t.staff_id.as_deref()),
+        Column::Text(t.session_ref.as_deref()),
+        Column::Static(t.locale),
+        Column::Static(t.channel.as_str()),
+        Column::Static(t.journey),
+        Column::Static(t.step),
+        match &t.route {
+            Cow::Borrowed(route) => Column::Static(route),
+            Cow::Owned(route) => Column::Text(Some(route)),
+        },
+        Column::Static(t.outcome.as_str()),
+        Column::Int(Some(i64::from(t.duration_ms))),
+        static_text(t.subject_kind),
+        Column::Text(t.subject_id.as_deref()),
+        static_text(t.error_code),
+        Column::Int(Some(i64::from(t.signals.0))),
+        Column::Text(t.visit_ref.as_deref()),
+        Column::Static(t.kind.as_str()),
+        Column::Text(t.element.as_deref()),
+        optional_int(t.vitals.and_then(|v| v.lcp_ms)),
+        optional_int(t.vitals.and_then(|v| v.inp_ms)),
+        optional_int(t.vitals.and_then(|v| v.cls_milli)),
+        Column::Text(t.account_id.as_deref().and_then(|account| pseudonyms.get(account)).map(String::as_str)),
+    ]
 }
 
 async fn insert_with_rollups(
@@ -327,70 +469,28 @@ async fn insert_with_rollups(
     batch: &[Touchpoint],
     pseudonyms: Option<&Pseudonyms>,
 ) -> Result<(), sqlx::Error> {
-    // Keyed by the day's number: its `YYYY-MM-DD` is written once per rollup row, not per touchpoint.
-    let mut rollups: HashMap<(i64, &'static str, &'static str), RollupDelta> = HashMap::new();
-    // A batch holds many touchpoints of the same customers: one keyed hash each.
-    let mut pseudonyms_of: HashMap<&str, String> = HashMap::new();
+    let pseudonyms_of = pseudonyms_in(batch, pseudonyms);
     let rows: Vec<Vec<Val>> = batch
         .iter()
         .map(|t| {
-            let day = t.occurred_at.div_euclid(DAY_MS);
-            let delta = rollups.entry((day, t.journey, t.step)).or_default();
-            // A signal the browser reported about a step adds to the step's signal counts; only
-            // steps count as attempts (with an outcome and a duration).
-            if t.kind == RowKind::Step {
-                delta.total += 1;
-                delta.outcomes[Outcome::ALL.iter().position(|o| *o == t.outcome).unwrap_or(0)] += 1;
-                delta.durations[duration_bucket(t.duration_ms)] += 1;
-            }
-            for (i, (bit, _, _)) in SIGNALS.iter().enumerate() {
-                if t.signals.0 & bit != 0 {
-                    delta.signals[i] += 1;
-                }
-            }
-            vec![
-                Val::Int(t.occurred_at),
-                text(&t.account_id),
-                text(&t.member_id),
-                text(&t.staff_id),
-                text(&t.session_ref),
-                Val::Static(t.locale),
-                Val::Static(t.channel.as_str()),
-                Val::Static(t.journey),
-                Val::Static(t.step),
-                match &t.route {
-                    Cow::Borrowed(route) => Val::Static(route),
-                    Cow::Owned(route) => Val::Text(route.clone()),
-                },
-                Val::Static(t.outcome.as_str()),
-                Val::Int(i64::from(t.duration_ms)),
-                static_text(t.subject_kind),
-                text(&t.subject_id),
-                static_text(t.error_code),
-                Val::Int(i64::from(t.signals.0)),
-                text(&t.visit_ref),
-                Val::Static(t.kind.as_str()),
-                text(&t.element),
-                optional_int(t.vitals.and_then(|v| v.lcp_ms)),
-                optional_int(t.vitals.and_then(|v| v.inp_ms)),
-                optional_int(t.vitals.and_then(|v| v.cls_milli)),
-                match (pseudonyms, t.account_id.as_deref()) {
-                    (Some(p), Some(account)) => {
-                        Val::Text(pseudonyms_of.entry(account).or_insert_with(|| p.of(account)).clone())
-                    }
-                    _ => Val::NullText,
-                },
-            ]
+            row_of(t, &pseudonyms_of)
+                .into_iter()
+                .map(|column| match column {
+                    Column::Static(text) => Val::Static(text),
+                    Column::Text(Some(text)) => Val::Text(text.to_string()),
+                    Column::Text(None) => Val::NullText,
+                    Column::Int(Some(n)) => Val::Int(n),
+                    Column::Int(None) => Val::NullInt,
+                })
+                .collect()
         })
         .collect();
     // Every caller rolls the whole transaction back on an error (the writer retries the batch).
     insert_rows_then(tx, db.backend, "touchpoints", &COLUMNS, rows, OnFailure::RollBackTransaction, "").await?;
-    // Built once: the text is the same for every batch.
-    static UPSERT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let upsert = UPSERT.get_or_init(rollup_upsert_sql);
-    for ((day, journey, step), delta) in rollups {
-        let mut query = sqlx::query(upsert).bind(utc_day(day * DAY_MS)).bind(journey).bind(step).bind(delta.total);
-        for n in delta.outcomes.into_iter().chain(delta.signals).chain(delta.durations) {
+    for ((day, journey, step), delta) in rollup_deltas(batch) {
+        let mut query =
+            sqlx::query(rollup_upsert_sql()).bind(utc_day(day * DAY_MS)).bind(journey).bind(step).bind(delta.total);
+        for n in delta.counts() {
             query = query.bind(n);
         }
         query.execute(&mut **tx).await?;
@@ -407,7 +507,13 @@ pub fn rollup_columns() -> Vec<String> {
     columns
 }
 
-fn rollup_upsert_sql() -> String {
+/// The rollup upsert, built once: the text is the same for every batch.
+pub(crate) fn rollup_upsert_sql() -> &'static str {
+    static UPSERT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    UPSERT.get_or_init(build_rollup_upsert_sql)
+}
+
+fn build_rollup_upsert_sql() -> String {
     let columns = rollup_columns();
     let placeholders: Vec<String> = (1..=columns.len() + 3).map(|n| format!("${n}")).collect();
     let updates: Vec<String> = columns.iter().map(|c| format!("{c} = touchpoint_rollups.{c} + excluded.{c}")).collect();

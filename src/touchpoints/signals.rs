@@ -17,7 +17,7 @@ use super::model::{Outcome, RowKind, Signals};
 use super::recorder::Touchpoint;
 use crate::db::batch::{insert_rows_then, OnFailure, Val};
 use crate::db::Db;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// How far back a retry or a back-and-forth looks.
 pub const RETRY_WINDOW_MS: i64 = 10 * 60 * 1000;
@@ -44,7 +44,8 @@ fn encode(steps: &[PastStep]) -> String {
     text
 }
 
-fn decode(text: &str) -> Vec<PastStep> {
+/// A visit's saved steps, as `encode` wrote them.
+pub fn decode(text: &str) -> Vec<PastStep> {
     text.split(';')
         .filter_map(|entry| {
             let mut parts = entry.split('|');
@@ -113,7 +114,7 @@ const CACHED_VISITS: usize = 100_000;
 
 impl Default for VisitCache {
     fn default() -> Self {
-        VisitCache { writer: crate::db::ids::new_id(), known: HashMap::new(), wrote_last: false }
+        VisitCache { writer: crate::db::ids::new_id(), known: HashMap::default(), wrote_last: false }
     }
 }
 
@@ -129,6 +130,79 @@ impl VisitCache {
             }
         }
     }
+
+    /// SQLite: notes which writer committed the last batch (`journal_last_writer`). If it was
+    /// another, what this one holds may be stale, and it is forgotten.
+    pub fn note_last_writer(&mut self, last: Option<&str>) {
+        self.wrote_last = last == Some(self.writer.as_str());
+        if !self.wrote_last {
+            self.known.clear();
+        }
+    }
+
+    /// Whether this writer committed the last batch (SQLite; see `note_last_writer`).
+    pub fn wrote_last(&self) -> bool {
+        self.wrote_last
+    }
+
+    /// This writer's name, as the visit rows and `journal_last_writer` record it.
+    pub fn writer(&self) -> &str {
+        &self.writer
+    }
+
+    /// Takes the batch's visits out of the cache (the caller puts them back once the batch is
+    /// committed): the recent steps known here, the visits to read from `touchpoint_visits`, and
+    /// on PostgreSQL the known ones to read again should another instance have written them since.
+    pub fn take_visits(&mut self, batch: &[Touchpoint], sqlite: bool) -> TakenVisits {
+        let mut visits: Vec<&str> =
+            batch.iter().filter(|t| in_sequence(t)).filter_map(|t| t.visit_ref.as_deref()).collect();
+        visits.sort_unstable();
+        visits.dedup();
+        let mut taken = TakenVisits {
+            history: HashMap::with_capacity_and_hasher(visits.len(), Default::default()),
+            unknown: Vec::new(),
+            known: Vec::new(),
+        };
+        for visit in visits {
+            match self.known.remove_entry(visit) {
+                Some((visit, steps)) => {
+                    // On SQLite what this writer holds is current (see `VisitCache`): nothing to check.
+                    if !sqlite {
+                        taken.known.push(visit.clone());
+                    }
+                    taken.history.insert(visit, steps);
+                }
+                None => taken.unknown.push(visit.to_string()),
+            }
+        }
+        taken
+    }
+}
+
+/// What [`VisitCache::take_visits`] found for a batch.
+pub struct TakenVisits {
+    pub history: HashMap<String, Vec<PastStep>>,
+    pub unknown: Vec<String>,
+    pub known: Vec<String>,
+}
+
+/// Which writer committed the last batch (SQLite).
+pub const LAST_WRITER_SQL: &str = "SELECT writer FROM journal_last_writer WHERE id = 1";
+pub const SET_LAST_WRITER_SQL: &str = "INSERT INTO journal_last_writer (id, writer) VALUES (1, $1)
+             ON CONFLICT (id) DO UPDATE SET writer = excluded.writer";
+const VISIT_COLUMNS: [&str; 4] = ["visit_ref", "recent", "updated_at", "writer"];
+const VISIT_UPSERT: &str =
+    "ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at, writer = excluded.writer";
+
+/// One visit's row in `touchpoint_visits` (single-row statements, SQLite's writer).
+pub const SAVE_VISIT_SQL: &str = "INSERT INTO touchpoint_visits (visit_ref, recent, updated_at, writer) VALUES (?, ?, ?, ?) \
+     ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at, writer = excluded.writer";
+pub const READ_VISIT_SQL: &str = "SELECT recent FROM touchpoint_visits WHERE visit_ref = ?";
+
+/// The rows to save for the visits a batch touched: visit, its recent steps encoded, and when it
+/// last took a step.
+pub fn visit_rows(history: &HashMap<String, Vec<PastStep>>) -> impl Iterator<Item = (&str, String, i64)> {
+    history.iter().filter_map(|(visit, steps)| Some((visit.as_str(), encode(steps), steps.last()?.at)))
 }
 
 /// The recent steps of each visit in the batch: from the cache where this writer wrote the visit
@@ -142,31 +216,10 @@ pub async fn load_visits(
 ) -> Result<HashMap<String, Vec<PastStep>>, sqlx::Error> {
     let sqlite = backend == crate::config::Backend::Sqlite;
     if sqlite {
-        let last: Option<(String,)> =
-            sqlx::query_as("SELECT writer FROM journal_last_writer WHERE id = 1").fetch_optional(&mut **tx).await?;
-        cache.wrote_last = last.is_some_and(|(writer,)| writer == cache.writer);
-        if !cache.wrote_last {
-            cache.known.clear();
-        }
+        let last: Option<(String,)> = sqlx::query_as(LAST_WRITER_SQL).fetch_optional(&mut **tx).await?;
+        cache.note_last_writer(last.as_ref().map(|(writer,)| writer.as_str()));
     }
-    let mut visits: Vec<&str> =
-        batch.iter().filter(|t| in_sequence(t)).filter_map(|t| t.visit_ref.as_deref()).collect();
-    visits.sort_unstable();
-    visits.dedup();
-    let mut history = HashMap::with_capacity(visits.len());
-    let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    for visit in visits {
-        match cache.known.remove_entry(visit) {
-            Some((visit, steps)) => {
-                // On SQLite what this writer holds is current (see `VisitCache`): nothing to check.
-                if !sqlite {
-                    known.push(visit.clone());
-                }
-                history.insert(visit, steps);
-            }
-            None => unknown.push(visit.to_string()),
-        }
-    }
+    let TakenVisits { mut history, unknown, known } = cache.take_visits(batch, sqlite);
     // SQLite looks each `$N` up by a linear search through the names so far: with a thousand of
     // them that is most of the query's time, so it gets plain `?`.
     let placeholder = |i: usize| if sqlite { "?".to_string() } else { format!("${i}") };
@@ -205,34 +258,21 @@ pub async fn save_visits(
     cache: &VisitCache,
 ) -> Result<(), sqlx::Error> {
     if db.backend == crate::config::Backend::Sqlite && !cache.wrote_last {
-        sqlx::query(
-            "INSERT INTO journal_last_writer (id, writer) VALUES (1, $1)
-             ON CONFLICT (id) DO UPDATE SET writer = excluded.writer",
-        )
-        .bind(cache.writer.as_str())
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query(SET_LAST_WRITER_SQL).bind(cache.writer.as_str()).execute(&mut **tx).await?;
     }
-    let rows: Vec<Vec<Val>> = history
-        .iter()
-        .filter_map(|(visit, steps)| {
-            let updated_at = steps.last()?.at;
-            Some(vec![
-                Val::Text(visit.clone()),
-                Val::Text(encode(steps)),
-                Val::Int(updated_at),
-                Val::Text(cache.writer.clone()),
-            ])
+    let rows: Vec<Vec<Val>> = visit_rows(history)
+        .map(|(visit, recent, updated_at)| {
+            vec![Val::Text(visit.to_string()), Val::Text(recent), Val::Int(updated_at), Val::Text(cache.writer.clone())]
         })
         .collect();
     insert_rows_then(
         tx,
         db.backend,
         "touchpoint_visits",
-        &["visit_ref", "recent", "updated_at", "writer"],
+        &VISIT_COLUMNS,
         rows,
         OnFailure::RollBackTransaction,
-        "ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at, writer = excluded.writer",
+        VISIT_UPSERT,
     )
     .await
 }
@@ -249,9 +289,13 @@ pub fn derive_sequence_signals(batch: &mut [Touchpoint], history: &mut HashMap<S
         if !in_sequence(touchpoint) {
             continue;
         }
-        let Some(visit) = touchpoint.visit_ref.clone() else { continue };
+        let Some(visit) = touchpoint.visit_ref.as_deref() else { continue };
         let current = PastStep::of(touchpoint);
-        let past = history.entry(visit).or_default();
+        // A visit's later steps find its entry: only its first one copies the key.
+        if !history.contains_key(visit) {
+            history.insert(visit.to_string(), Vec::new());
+        }
+        let Some(past) = history.get_mut(visit) else { continue };
         let recent: Vec<&PastStep> = past.iter().filter(|p| current.at - p.at <= RETRY_WINDOW_MS).collect();
         let mut signals = Signals::default();
         let is_view = StepName::parse(touchpoint.step).is_some_and(StepName::is_view);
@@ -314,7 +358,7 @@ mod tests {
             step("w", 2 * MINUTE, "sign_in", "submit", Outcome::Ok),
             step("v", 12 * MINUTE, "sign_in", "submit", Outcome::Ok),
         ];
-        derive_sequence_signals(&mut batch, &mut HashMap::new());
+        derive_sequence_signals(&mut batch, &mut HashMap::default());
         let retried: Vec<bool> = batch.iter().map(|t| t.signals.has(Signals::RETRY)).collect();
         assert_eq!(
             retried,
@@ -331,7 +375,7 @@ mod tests {
             step("v", 2 * MINUTE, "orders", "view", Outcome::Failed),
             step("v", 3 * MINUTE, "orders", "view", Outcome::Ok),
         ];
-        derive_sequence_signals(&mut batch, &mut HashMap::new());
+        derive_sequence_signals(&mut batch, &mut HashMap::default());
         let retried: Vec<bool> = batch.iter().map(|t| t.signals.has(Signals::RETRY)).collect();
         assert_eq!(retried, vec![false, false, false, true]);
     }
@@ -346,7 +390,7 @@ mod tests {
             outcome: Outcome::Invalid,
         };
         let mut batch = vec![step("v", 5 * MINUTE, "password_change", "submit", Outcome::Ok)];
-        derive_sequence_signals(&mut batch, &mut HashMap::from([("v".to_string(), vec![past])]));
+        derive_sequence_signals(&mut batch, &mut HashMap::from_iter([("v".to_string(), vec![past])]));
         assert!(batch[0].signals.has(Signals::RETRY));
     }
 
@@ -381,7 +425,7 @@ mod tests {
             step("v", 3 * MINUTE, "invoices", "view", Outcome::Ok),
             step("v", 4 * MINUTE, "account", "view", Outcome::Ok),
         ];
-        derive_sequence_signals(&mut batch, &mut HashMap::new());
+        derive_sequence_signals(&mut batch, &mut HashMap::default());
         let flagged: Vec<bool> = batch.iter().map(|t| t.signals.has(Signals::BACK_AND_FORTH)).collect();
         assert_eq!(flagged, vec![false, false, false, true, false]);
     }
@@ -393,7 +437,7 @@ mod tests {
         let mut anonymous = step("v", 2 * MINUTE, "sign_in", "submit", Outcome::Ok);
         anonymous.visit_ref = None;
         let mut batch = vec![step("v", 0, "sign_in", "submit", Outcome::Invalid), signal, anonymous];
-        derive_sequence_signals(&mut batch, &mut HashMap::new());
+        derive_sequence_signals(&mut batch, &mut HashMap::default());
         assert!(batch.iter().all(|t| !t.signals.has(Signals::RETRY)));
     }
 }
