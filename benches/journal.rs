@@ -13,8 +13,10 @@
 //!    the CPU time a request costs by up to 15 % with what else runs; loaded at once, both servers
 //!    see the same machine, so the ratio of the two keeps little of that. A server that uses all
 //!    its cores serves cores / (CPU time per request) requests a second, so the CPU ratio is the
-//!    throughput ratio. Both are reported as the median of the rounds' on/off ratios. Goal: at
-//!    most 3 % slower with the journal on. `STYK_BENCH_AA=1` runs both servers with the journal
+//!    throughput ratio. Both are reported as the median of the rounds' on/off ratios. The journal's
+//!    cost differs from one pair of server processes to the next, so the rounds come from three
+//!    pairs started one after the other (eight rounds each, every other pair in swapped order),
+//!    and each pair's median is printed too. Goal: at most 3 % slower with the journal on. `STYK_BENCH_AA=1` runs both servers with the journal
 //!    off, to show the method's own error.
 //!
 //!   cargo bench --features ssr --bench journal            # both
@@ -34,7 +36,11 @@ const INGEST_ROUNDS: usize = 3;
 /// The server's default queue (`STYK_TOUCHPOINT_QUEUE`).
 const QUEUE: usize = 65_536;
 const INGEST_PER_ROUND: usize = 200_000;
-const PAGE_ROUNDS: usize = 24;
+/// Server pairs started one after the other (`STYK_BENCH_PAIRS` asks for more), and rounds
+/// measured on each: the journal's cost differs from one pair of processes to the next more than
+/// the method's error (the A/A check), so one command measures several pairs.
+const PAGE_PAIRS: usize = 3;
+const PAGE_ROUNDS_PER_PAIR: usize = 8;
 const PAGE_ROUND: Duration = Duration::from_millis(1_500);
 /// After each round, before the CPU time is read: longer than the journal writer's batch interval
 /// (200 ms), so the touchpoints of a round are written, and paid for, within it.
@@ -313,11 +319,18 @@ async fn ingest_all(dir: &tempfile::TempDir) {
     sqlx::query(&format!("DROP DATABASE {name}")).execute(&admin).await.unwrap();
 }
 
-async fn pages() {
-    // `STYK_BENCH_AA=1` starts both servers with the journal off: the difference it then prints
-    // is the method's own error.
-    let aa = std::env::var("STYK_BENCH_AA").is_ok_and(|v| v == "1");
-    let mut servers = [ServerProcess::start(!aa), ServerProcess::start(false)];
+/// One server pair's rounds, as (journal on, journal off).
+async fn pair_rounds(pair: usize, aa: bool) -> Vec<(PageRound, PageRound)> {
+    // Every other pair starts the servers, and loads and reads them, in the other order: whatever
+    // favours one of the two places (the first process started, the first future polled) then
+    // falls on each side equally often.
+    let swapped = pair % 2 == 1;
+    let (on, off) = (!aa, false);
+    let mut servers = if swapped {
+        [ServerProcess::start(off), ServerProcess::start(on)]
+    } else {
+        [ServerProcess::start(on), ServerProcess::start(off)]
+    };
     let mut clients = Vec::new();
     for server in &servers {
         clients.push(signed_in_client(&server.address).await);
@@ -326,32 +339,56 @@ async fn pages() {
     let urls = [format!("{}/account", servers[0].address), format!("{}/account", servers[1].address)];
     // Warm both up (connections, caches, the first render).
     page_round(&mut servers, &clients, &urls).await;
-    let mut rounds = Vec::with_capacity(PAGE_ROUNDS);
-    for round in 0..PAGE_ROUNDS {
-        let [on, off] = page_round(&mut servers, &clients, &urls).await;
+    let mut rounds = Vec::with_capacity(PAGE_ROUNDS_PER_PAIR);
+    for round in 0..PAGE_ROUNDS_PER_PAIR {
+        let [first, second] = page_round(&mut servers, &clients, &urls).await;
+        let (on, off) = if swapped { (second, first) } else { (first, second) };
         println!(
-            "  round {:2}: on {:5.0} req/s {:6.0} µs CPU/request, off {:5.0} req/s {:6.0} µs CPU/request",
+            "  pair {} round {}: on {:5.0} req/s {:6.0} µs CPU/request, off {:5.0} req/s {:6.0} µs CPU/request ({:+.1} % CPU)",
+            pair + 1,
             round + 1,
             on.per_second,
             on.server_cpu_us,
             off.per_second,
-            off.server_cpu_us
+            off.server_cpu_us,
+            (on.server_cpu_us / off.server_cpu_us - 1.0) * 100.0
         );
         rounds.push((on, off));
+    }
+    let [first, second] = servers;
+    first.stop();
+    second.stop();
+    rounds
+}
+
+async fn pages() {
+    // `STYK_BENCH_AA=1` starts both servers with the journal off: the difference it then prints
+    // is the method's own error.
+    let aa = std::env::var("STYK_BENCH_AA").is_ok_and(|v| v == "1");
+    let pairs = std::env::var("STYK_BENCH_PAIRS").ok().and_then(|n| n.parse().ok()).unwrap_or(PAGE_PAIRS);
+    let mut rounds = Vec::with_capacity(pairs * PAGE_ROUNDS_PER_PAIR);
+    let mut pair_cpu = Vec::with_capacity(pairs);
+    for pair in 0..pairs {
+        let these = pair_rounds(pair, aa).await;
+        pair_cpu
+            .push(median(&mut these.iter().map(|(on, off)| on.server_cpu_us / off.server_cpu_us).collect::<Vec<_>>()));
+        rounds.extend(these);
     }
     let median_of =
         |figure: fn(&(PageRound, PageRound)) -> f64| median(&mut rounds.iter().map(figure).collect::<Vec<_>>());
     let throughput = median_of(|(on, off)| on.per_second / off.per_second);
     let cpu = median_of(|(on, off)| on.server_cpu_us / off.server_cpu_us);
     let on = if aa { "journal off (A/A check)" } else { "journal on" };
+    let per_pair: Vec<String> = pair_cpu.iter().map(|ratio| format!("{:+.1} %", (ratio - 1.0) * 100.0)).collect();
     println!(
-        "account page, {CONNECTIONS} connections to each server at once, {PAGE_ROUNDS} rounds of {:.1} s: {on} {:.0} req/s, off {:.0} req/s (median of rounds' on/off {:.3}, {:+.1} %)",
+        "account page, {CONNECTIONS} connections to each server at once, {pairs} server pairs × {PAGE_ROUNDS_PER_PAIR} rounds of {:.1} s: {on} {:.0} req/s, off {:.0} req/s (median of rounds' on/off {:.3}, {:+.1} %)",
         PAGE_ROUND.as_secs_f64(),
         median_of(|(on, _)| on.per_second),
         median_of(|(_, off)| off.per_second),
         throughput,
         (throughput - 1.0) * 100.0
     );
+    println!("CPU per request, on against off, median of each pair's rounds: {}", per_pair.join(", "));
     println!(
         "server CPU per request: {on} {:.0} µs, off {:.0} µs (median of rounds' on/off {:.3}, {:+.1} % CPU, so {:+.1} % throughput when the cores are the limit)",
         median_of(|(on, _)| on.server_cpu_us),
@@ -360,7 +397,4 @@ async fn pages() {
         (cpu - 1.0) * 100.0,
         (1.0 / cpu - 1.0) * 100.0
     );
-    let [first, second] = servers;
-    first.stop();
-    second.stop();
 }
