@@ -186,17 +186,24 @@ pub struct TakenVisits {
     pub known: Vec<String>,
 }
 
-/// Which writer committed the last batch (SQLite).
+/// Which writer committed the last batch (SQLite), and the statement that says it was this one.
 pub const LAST_WRITER_SQL: &str = "SELECT writer FROM journal_last_writer WHERE id = 1";
 pub const SET_LAST_WRITER_SQL: &str = "INSERT INTO journal_last_writer (id, writer) VALUES (1, $1)
              ON CONFLICT (id) DO UPDATE SET writer = excluded.writer";
 const VISIT_COLUMNS: [&str; 4] = ["visit_ref", "recent", "updated_at", "writer"];
-const VISIT_UPSERT: &str =
-    "ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at, writer = excluded.writer";
+/// A literal, so that both the pool's multi-row statements and the single-row one share it.
+macro_rules! visit_upsert {
+    () => {
+        "ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at, writer = excluded.writer"
+    };
+}
+const VISIT_UPSERT: &str = visit_upsert!();
 
 /// One visit's row in `touchpoint_visits` (single-row statements, SQLite's writer).
-pub const SAVE_VISIT_SQL: &str = "INSERT INTO touchpoint_visits (visit_ref, recent, updated_at, writer) VALUES (?, ?, ?, ?) \
-     ON CONFLICT (visit_ref) DO UPDATE SET recent = excluded.recent, updated_at = excluded.updated_at, writer = excluded.writer";
+pub const SAVE_VISIT_SQL: &str = concat!(
+    "INSERT INTO touchpoint_visits (visit_ref, recent, updated_at, writer) VALUES (?, ?, ?, ?) ",
+    visit_upsert!()
+);
 pub const READ_VISIT_SQL: &str = "SELECT recent FROM touchpoint_visits WHERE visit_ref = ?";
 
 /// The rows to save for the visits a batch touched: visit, its recent steps encoded, and when it
