@@ -130,7 +130,7 @@ impl Recorder {
             stats,
             batch: batch.max(1),
             pseudonyms: None,
-            visits: VisitCache::default(),
+            visits: Some(VisitCache::default()),
         };
         (recorder, writer)
     }
@@ -180,7 +180,9 @@ pub struct Writer {
     stats: Arc<RecorderStats>,
     batch: usize,
     pseudonyms: Option<Pseudonyms>,
-    visits: VisitCache,
+    /// Empty only while a batch has it on the writer's own connection's thread, or after that
+    /// thread failed (a new cache then reads the visits again).
+    visits: Option<VisitCache>,
 }
 
 /// Writes touchpoints that did not come through the queue (the abandonment sweep's) in the
@@ -278,10 +280,11 @@ impl Writer {
     /// (the batch, the visit cache and the connection go there and come back).
     async fn write_once(&mut self, buffer: &mut Vec<Touchpoint>) -> Result<(), BatchError> {
         let Some(mut journal) = self.own_connection.take() else {
-            return Ok(write_batch(&self.db, buffer.as_mut_slice(), self.pseudonyms.as_ref(), &mut self.visits).await?);
+            let visits = self.visits.get_or_insert_with(VisitCache::default);
+            return Ok(write_batch(&self.db, buffer.as_mut_slice(), self.pseudonyms.as_ref(), visits).await?);
         };
         let mut batch = std::mem::take(buffer);
-        let mut visits = std::mem::take(&mut self.visits);
+        let mut visits = self.visits.take().unwrap_or_default();
         let pseudonyms = self.pseudonyms.clone();
         let written = tokio::task::spawn_blocking(move || {
             let result = journal.write_batch(&mut batch, pseudonyms.as_ref(), &mut visits);
@@ -292,7 +295,7 @@ impl Writer {
             Ok((journal, batch, visits, result)) => {
                 self.own_connection = Some(journal);
                 *buffer = batch;
-                self.visits = visits;
+                self.visits = Some(visits);
                 Ok(result?)
             }
             // A panic lost the batch with the connection: nothing is left to retry.
