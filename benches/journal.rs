@@ -43,8 +43,8 @@ const PAGE_PAIRS: usize = 3;
 const PAGE_ROUNDS_PER_PAIR: usize = 8;
 const PAGE_ROUND: Duration = Duration::from_millis(1_500);
 /// After each round, before the CPU time is read: longer than the journal writer's batch interval
-/// (200 ms), so the touchpoints of a round are written, and paid for, within it.
-const PAGE_SETTLE: Duration = Duration::from_millis(300);
+/// (1 s), so the touchpoints of a round are written, and paid for, within it.
+const PAGE_SETTLE: Duration = Duration::from_millis(1_200);
 const CONNECTIONS: usize = 8;
 const DEMO_PASSWORD: &str = "Styk-Demo-2026!";
 
