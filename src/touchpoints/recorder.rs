@@ -25,6 +25,8 @@ use tokio::sync::{mpsc, watch};
 /// dearer with the journal on than at one commit a second; a touchpoint now reaches the store
 /// within about a second, and a clean shutdown still writes everything at once.
 const LINGER: Duration = Duration::from_millis(1_000);
+/// The writer looks at the queue this many times while it lingers.
+const LINGER_STEPS: u32 = 10;
 
 /// Upper bounds (ms) of the duration histogram buckets `d00`…`d10`; `d11` holds the rest.
 pub const DURATION_BUCKETS_MS: [u32; 11] = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
@@ -228,10 +230,7 @@ impl Writer {
                     // touchpoints would take the database's write lock many times a second, and
                     // requests that write (a session's last-seen time) would queue behind it.
                     if buffer.len() < self.batch {
-                        tokio::select! {
-                            _ = tokio::time::sleep(LINGER) => {}
-                            _ = stop.changed() => stopping = true,
-                        }
+                        stopping = linger(&self.receiver, self.batch - buffer.len(), &mut stop).await;
                         while buffer.len() < self.batch {
                             match self.receiver.try_recv() {
                                 Ok(touchpoint) => buffer.push(touchpoint),
@@ -307,6 +306,23 @@ impl Writer {
             Err(error) => Err(BatchError::Lost(error.to_string())),
         }
     }
+}
+
+/// Waits up to `LINGER` for `wanted` more touchpoints, looking at the queue in short steps: as
+/// soon as they are waiting the batch is written, so that under a heavy load the queue never fills
+/// while the writer sleeps. Returns whether `stop` turned true meanwhile. (A function of the queue
+/// alone: the writer itself may not be shared across threads, which its SQLite connection is not.)
+async fn linger(queue: &mpsc::Receiver<Touchpoint>, wanted: usize, stop: &mut watch::Receiver<bool>) -> bool {
+    for _ in 0..LINGER_STEPS {
+        if queue.len() >= wanted {
+            return false;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(LINGER / LINGER_STEPS) => {}
+            _ = stop.changed() => return true,
+        }
+    }
+    false
 }
 
 /// Why a batch was not written.
