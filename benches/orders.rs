@@ -15,7 +15,8 @@
 //! `STYK_BENCH_ACCOUNTS=2000` uses fewer accounts (in `target/bench-data/orders-2000`), for a
 //! quick look while changing the page; the figures that count are the 100,000 accounts'.
 //! `STYK_BENCH_ONLY=history` (or `trivial`, `shell`) loads only that one for three rounds, for a
-//! profiler.
+//! profiler; `STYK_BENCH_SERVE=1` only serves (address on standard output) until standard input
+//! ends, for an instruction counter with the client outside it.
 //!
 //!   cargo bench --features ssr --bench orders
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -210,6 +211,16 @@ async fn main() {
     let running = tokio::spawn(server.run_until(async move {
         let _ = stopped.await;
     }));
+
+    // For an instruction counter: serve until standard input ends, and let an outside client
+    // (which the counter does not count) drive the pages.
+    if std::env::var("STYK_BENCH_SERVE").is_ok() {
+        println!("serving {address}");
+        let _ = tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink())).await;
+        let _ = stop.send(());
+        let _ = running.await;
+        return;
+    }
 
     let client = reqwest::Client::builder()
         .cookie_store(true)
