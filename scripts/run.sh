@@ -10,6 +10,8 @@ scripts/setup.sh
 if [ "${1:-}" = "--release" ]; then
   cargo leptos build --release
   binary=target/release/styk
+  # Compressed copies of the bundle, so that no first visit compresses it again.
+  "$binary" precompress
 else
   cargo leptos build
   binary=target/debug/styk

@@ -34,6 +34,9 @@ enum Command {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
+    /// Write compressed copies (.br, .gz) of the site's static files beside them, for the file
+    /// service to send instead of compressing them for every request; run it after building.
+    Precompress,
     /// Create an administrator (the first staff user of a new installation) and print their
     /// invitation link; the running portal also e-mails it.
     InviteAdmin {
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
                 let options = DemoOptions { accounts, orders_per_account, first_account_orders, seed, today };
                 load_demo(config, options).await
             }
+            Command::Precompress => precompress(&config),
             Command::InviteAdmin { email, name, language } => invite_admin(config, &email, &name, &language).await,
         }
     });
@@ -111,6 +115,22 @@ async fn migrate(config: Config) -> Result<(), String> {
     let db = Db::connect(&config).await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
     db.migrate().await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
     println!("migrations applied ({})", db.backend.name());
+    Ok(())
+}
+
+fn precompress(config: &Config) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let root = &config.site_root;
+    let done =
+        styk::server::assets::precompress(root).map_err(|e| format!("STYK_SITE_ROOT ({}): {e}", root.display()))?;
+    println!(
+        "compressed copies: {} written, {} up to date; {} bytes compressed to {} with Brotli, in {:.1} s",
+        done.written,
+        done.up_to_date,
+        done.source_bytes,
+        done.brotli_bytes,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

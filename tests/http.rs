@@ -256,3 +256,44 @@ on_both_backends! {
         app.stop().await;
     };
 }
+
+/// Static files have nothing to do with the database, so this runs on the embedded default only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn precompressed_copies_are_sent_and_stale_ones_never() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    let bundle: String = (0..3000).map(|n| format!("export function f{n}() {{ return {n}; }}\n")).collect();
+    std::fs::write(site.path().join("pkg/styk.js"), &bundle).unwrap();
+    std::fs::write(site.path().join("pkg/styk.css"), "body { margin: 0 }\n".repeat(200)).unwrap();
+    styk::server::assets::precompress(site.path()).unwrap();
+    // The style sheet is rebuilt after its copies were made: its copies are stale.
+    let later = std::time::SystemTime::now() + Duration::from_secs(60);
+    std::fs::File::options().write(true).open(site.path().join("pkg/styk.css")).unwrap().set_modified(later).unwrap();
+    let stale_copy = std::fs::read(site.path().join("pkg/styk.css.br")).unwrap();
+
+    let root = site.path().display().to_string();
+    let app = TestApp::spawn_with(Backend::Sqlite, &[("STYK_SITE_ROOT", &root)], axum::Router::new()).await;
+    assert!(!site.path().join("pkg/styk.css.br").exists(), "the server removed the stale copy at start");
+    // Setting Accept-Encoding by hand turns reqwest's own decompression off: the bytes are the wire's.
+    for (encoding, copy) in [("br", "pkg/styk.js.br"), ("gzip", "pkg/styk.js.gz")] {
+        let response =
+            app.client.get(app.url("/pkg/styk.js")).header("Accept-Encoding", encoding).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-encoding"], encoding);
+        assert!(response.headers()["content-type"].to_str().unwrap().contains("javascript"));
+        let sent = response.bytes().await.unwrap();
+        assert_eq!(&sent[..], &std::fs::read(site.path().join(copy)).unwrap()[..], "{encoding}: the copy itself");
+    }
+    let plain = app.client.get(app.url("/pkg/styk.js")).header("Accept-Encoding", "identity").send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), bundle);
+    // Without a fresh copy, the response is compressed as it is sent, from the current file.
+    let css = app.client.get(app.url("/pkg/styk.css")).header("Accept-Encoding", "br").send().await.unwrap();
+    assert_eq!(css.headers()["content-encoding"], "br");
+    let sent = css.bytes().await.unwrap();
+    assert_ne!(&sent[..], &stale_copy[..]);
+    let mut decoded = Vec::new();
+    brotli::BrotliDecompress(&mut &sent[..], &mut decoded).unwrap();
+    assert_eq!(String::from_utf8(decoded).unwrap(), "body { margin: 0 }\n".repeat(200));
+    app.stop().await;
+}

@@ -1,4 +1,5 @@
 //! The HTTP server: state, router, layers, start-up and graceful shutdown.
+pub mod assets;
 pub mod errors;
 pub mod headers;
 pub mod health;
@@ -155,6 +156,12 @@ impl Server {
         // With port 0 the default public URL can only be known once the port is bound.
         if config.public_url == format!("http://{}", config.addr) {
             config.public_url = format!("http://{local_addr}");
+        }
+        // A rebuilt bundle must never be answered with the previous build's compressed copy.
+        match assets::remove_stale(&config.site_root) {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "removed compressed copies older than their files"),
+            Err(error) => tracing::warn!(%error, "cannot check the site's compressed copies"),
         }
         let leptos_options = LeptosOptions::builder()
             .output_name("styk")
