@@ -280,6 +280,7 @@ async fn precompressed_copies_are_sent_and_stale_ones_never() {
             app.client.get(app.url("/pkg/styk.js")).header("Accept-Encoding", encoding).send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-encoding"], encoding);
+        assert_eq!(response.headers()["vary"], "accept-encoding", "{encoding}: shared caches keep the variants apart");
         assert!(response.headers()["content-type"].to_str().unwrap().contains("javascript"));
         let sent = response.bytes().await.unwrap();
         assert_eq!(&sent[..], &std::fs::read(site.path().join(copy)).unwrap()[..], "{encoding}: the copy itself");

@@ -126,8 +126,14 @@ async fn files_or_not_found(State(state): State<AppState>, request: Request) -> 
             let files = tower_http::services::ServeDir::new(&*state.leptos_options.site_root)
                 .precompressed_gzip()
                 .precompressed_br();
-            let response = files.oneshot(probe).await.unwrap_or_else(|never| match never {});
+            let mut response = files.oneshot(probe).await.unwrap_or_else(|never| match never {});
             if response.status() != StatusCode::NOT_FOUND {
+                // A precompressed copy (see `assets`) passes the compression layer untouched, and
+                // so without the `Vary` that layer adds: a shared cache would hand the Brotli copy
+                // to a client that never asked for it.
+                if response.headers().contains_key(header::CONTENT_ENCODING) {
+                    response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
+                }
                 return response.map(Body::new);
             }
         }
