@@ -124,15 +124,17 @@ fn copy_of(path: &Path) -> Option<PathBuf> {
         return None;
     }
     let file = path.with_extension("");
-    let compressible = file.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPRESSIBLE.contains(&e));
-    compressible.then_some(file)
+    is_compressible(&file).then_some(file)
+}
+
+fn is_compressible(file: &Path) -> bool {
+    file.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPRESSIBLE.contains(&e))
 }
 
 fn compressible_files(root: &Path) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in files_under(root)? {
-        let compressible = path.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPRESSIBLE.contains(&e));
-        if compressible && std::fs::metadata(&path)?.len() >= MIN_BYTES {
+        if is_compressible(&path) && std::fs::metadata(&path)?.len() >= MIN_BYTES {
             files.push(path);
         }
     }
