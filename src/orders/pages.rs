@@ -38,7 +38,15 @@ fn sort_label(locale: Locale, sort: OrderSort) -> &'static str {
 /// An order's status as a badge. Plain text rather than a closure over the locale: the language
 /// changes only with a page load, and the history shows one badge per row.
 fn status_badge(locale: Locale, status: OrderStatus) -> impl IntoView {
-    view! { <span class=format!("badge badge--{}", status.as_str())>{order_status_label(locale, status)}</span> }
+    let class = match status {
+        OrderStatus::Requested => "badge badge--requested",
+        OrderStatus::Placed => "badge badge--placed",
+        OrderStatus::Confirmed => "badge badge--confirmed",
+        OrderStatus::Shipped => "badge badge--shipped",
+        OrderStatus::Delivered => "badge badge--delivered",
+        OrderStatus::Cancelled => "badge badge--cancelled",
+    };
+    view! { <span class=class>{order_status_label(locale, status)}</span> }
 }
 
 /// The member-only pages' guard: the sign-in panel for anyone else.
@@ -175,7 +183,7 @@ fn HistoryTable(history: HistoryPage, params: HistoryParams) -> impl IntoView {
                         let more = row.line_count - 1;
                         view! {
                             <tr>
-                                <th scope="row"><a href=format!("/orders/{}", row.order_id)>{row.order_number}</a></th>
+                                <th scope="row"><a href=["/orders/", row.order_id.as_str()].concat()>{row.order_number}</a></th>
                                 <td>{utc_date(row.placed_at)}</td>
                                 <td>
                                     {row.first_item}

@@ -12,7 +12,16 @@ pub fn utc_minute(epoch_ms: i64) -> String {
 /// `2026-11-24` from epoch milliseconds: the UTC calendar day.
 pub fn utc_date(epoch_ms: i64) -> String {
     let (year, month, day) = civil_from_days(epoch_ms.div_euclid(86_400_000));
-    format!("{year:04}-{month:02}-{day:02}")
+    let Ok(year @ 0..=9999) = u32::try_from(year) else {
+        return format!("{year:04}-{month:02}-{day:02}");
+    };
+    // Written digit by digit: the history formats a date per row, and `format!` with padding
+    // cost more than the rest of the row's text.
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let mut text = String::with_capacity(10);
+    text.extend([digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), '-']);
+    text.extend([digit(month / 10), digit(month), '-', digit(day / 10), digit(day)]);
+    text
 }
 
 /// An amount in minor units with its currency, grouped the way the reader's language groups
@@ -101,6 +110,9 @@ mod tests {
         assert_eq!(super::utc_minute(1_795_996_800_000 + 9 * 3_600_000 + 5 * 60_000), "2026-11-30 09:05 UTC");
         assert_eq!(super::utc_minute(951_782_400_000), "2000-02-29 00:00 UTC");
         assert_eq!(super::utc_date(951_782_400_000 + 86_399_999), "2000-02-29");
+        assert_eq!(super::utc_date(1_795_996_800_000), "2026-11-30");
+        assert_eq!(super::utc_date(-86_400_000), "1969-12-31");
+        assert_eq!(super::utc_date(253_402_300_800_000), "10000-01-01");
     }
 
     #[test]
