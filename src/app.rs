@@ -115,7 +115,7 @@ pub fn App() -> impl IntoView {
 ///
 /// leptos_i18n's context has an effect that writes the language cookie. On the server that effect
 /// is a task of its own, and when that task ran on the other thread while the page's owner was
-/// being disposed, its read of the disposed language signal panicked: 1 to 2 pages in 1,000
+/// being disposed, its read of the disposed language signal panicked: up to 2 pages in 1,000
 /// requests in a row, 5 in each orders benchmark run (about 300,000 pages), none since; with
 /// `RUST_BACKTRACE` set each panic cost hundreds of millions of instructions. The server needs none
 /// of it: the page reads the language once, and only `set_language` writes the cookie.
