@@ -7,7 +7,7 @@ use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
 use crate::ui::form::{Field, FormAlert, SelectField};
 use crate::ui::format::money;
-use crate::ui::loaded::{page_data, Loaded, PageStatus};
+use crate::ui::loaded::{page_data, Loaded, PageStatus, Synchronous};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
@@ -72,10 +72,11 @@ pub fn InvoicesPage() -> impl IntoView {
                     status.set(422);
                 }
                 let params = params.get_untracked();
-                view! {
+                // Filled in, with nothing left to wait for: see `Synchronous`.
+                Synchronous(view! {
                     <InvoiceFilters params=params.clone() problems=page.problems.clone() />
                     <InvoiceTable page params />
-                }
+                })
             } />
         </section>
     }
@@ -137,6 +138,9 @@ fn InvoiceTable(page: InvoicePage, params: InvoiceParams) -> impl IntoView {
             format!("/invoices?{query}")
         }
     });
+    // Cells are plain text, not closures over the locale, as in the order history: the language
+    // changes only with a page load.
+    let locale = i18n.get_locale_untracked();
     view! {
         <div class="table-scroll">
             <table class="table table--invoices">
@@ -155,24 +159,22 @@ fn InvoiceTable(page: InvoicePage, params: InvoiceParams) -> impl IntoView {
                 <tbody>
                     {page.rows.into_iter().map(|row| {
                         let state = row.state;
-                        let currency = row.currency.clone();
-                        let left_currency = row.currency.clone();
-                        let number = row.invoice_number.clone();
+                        let pdf_label = [td_string!(locale, invoices_pdf), " ", row.invoice_number.as_str()].concat();
                         view! {
                             <tr>
-                                <th scope="row"><a href=format!("/invoices/{}", row.invoice_id)>{row.invoice_number.clone()}</a></th>
-                                <td>{row.issue_date.clone()}</td>
-                                <td>{row.due_date.clone()}</td>
+                                <th scope="row"><a href=["/invoices/", row.invoice_id.as_str()].concat()>{row.invoice_number}</a></th>
+                                <td>{row.issue_date}</td>
+                                <td>{row.due_date}</td>
                                 <td>
-                                    <span class=format!("badge badge--{}", state.as_str())>
-                                        {move || state_label(i18n.get_locale(), state)}
+                                    <span class=["badge badge--", state.as_str()].concat()>
+                                        {state_label(locale, state)}
                                     </span>
                                 </td>
-                                <td class="num">{move || money(i18n.get_locale(), row.gross_minor, &currency)}</td>
-                                <td class="num">{move || money(i18n.get_locale(), row.due_minor, &left_currency)}</td>
+                                <td class="num">{money(locale, row.gross_minor, &row.currency)}</td>
+                                <td class="num">{money(locale, row.due_minor, &row.currency)}</td>
                                 <td>
-                                    <a href=format!("/invoices/{}/pdf", row.invoice_id) rel="external" download
-                                        aria-label=move || format!("{} {number}", t_string!(i18n, invoices_pdf))>
+                                    <a href=["/invoices/", row.invoice_id.as_str(), "/pdf"].concat() rel="external" download
+                                        aria-label=pdf_label>
                                         "PDF"
                                     </a>
                                 </td>
