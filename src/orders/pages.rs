@@ -38,15 +38,7 @@ fn sort_label(locale: Locale, sort: OrderSort) -> &'static str {
 /// An order's status as a badge. Plain text rather than a closure over the locale: the language
 /// changes only with a page load, and the history shows one badge per row.
 fn status_badge(locale: Locale, status: OrderStatus) -> impl IntoView {
-    let class = match status {
-        OrderStatus::Requested => "badge badge--requested",
-        OrderStatus::Placed => "badge badge--placed",
-        OrderStatus::Confirmed => "badge badge--confirmed",
-        OrderStatus::Shipped => "badge badge--shipped",
-        OrderStatus::Delivered => "badge badge--delivered",
-        OrderStatus::Cancelled => "badge badge--cancelled",
-    };
-    view! { <span class=class>{order_status_label(locale, status)}</span> }
+    view! { <span class=["badge badge--", status.as_str()].concat()>{order_status_label(locale, status)}</span> }
 }
 
 /// The member-only pages' guard: the sign-in panel for anyone else.
