@@ -141,11 +141,17 @@ async fn sequential(client: &reqwest::Client, url: &str, n: usize) -> (f64, f64)
 }
 
 async fn prepare_data(dir: &std::path::Path, accounts: usize) -> Config {
-    let config = Config::from_vars([
-        ("STYK_DATA_DIR".to_string(), dir.display().to_string()),
-        ("STYK_ADDR".to_string(), "127.0.0.1:0".to_string()),
-        ("STYK_LOG".to_string(), "error".to_string()),
-    ])
+    // The pool's size can be tried from the environment, as the server reads it.
+    let pool_size = std::env::var("STYK_DB_MAX_CONNECTIONS").ok().map(|n| ("STYK_DB_MAX_CONNECTIONS".to_string(), n));
+    let config = Config::from_vars(
+        [
+            ("STYK_DATA_DIR".to_string(), dir.display().to_string()),
+            ("STYK_ADDR".to_string(), "127.0.0.1:0".to_string()),
+            ("STYK_LOG".to_string(), "error".to_string()),
+        ]
+        .into_iter()
+        .chain(pool_size),
+    )
     .expect("configuration");
     let ready = dir.join("ready");
     if ready.exists() && std::env::var("STYK_BENCH_REGENERATE").is_err() {

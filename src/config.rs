@@ -27,7 +27,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("STYK_ARCHIVE_NOTIFY_OVER", "invoice archives with more invoices than this are e-mailed about when ready (default 100)"),
     ("STYK_CORRECTION_DECISION_DAYS", "days within which a correction request is promised a decision (default 7)"),
     ("STYK_SHUTDOWN_GRACE", "seconds in-flight requests get on shutdown (default 8)"),
-    ("STYK_DB_MAX_CONNECTIONS", "database pool size (default 16)"),
+    ("STYK_DB_MAX_CONNECTIONS", "database pool size (default: SQLite twice the cores, 4 to 16; PostgreSQL 16)"),
     (
         "STYK_SMTP_URL",
         "smtp://[user:password@]host[:port] (plain), smtp+starttls://… or smtps://…; unset: mail goes to STYK_MAIL_DIR",
@@ -452,6 +452,8 @@ impl Config {
                 return Err(bad(missing, "set the seller's name, tax id and address together".to_string()));
             }
         };
+        let db_max_connections =
+            number("STYK_DB_MAX_CONNECTIONS", default_pool_size(database_url.backend()), 1, 1000)? as u32;
         Ok(Config {
             seller,
             mail,
@@ -475,8 +477,23 @@ impl Config {
             correction_decision_days: number("STYK_CORRECTION_DECISION_DAYS", 7, 1, 90)? as i64,
             archive_notify_over: number("STYK_ARCHIVE_NOTIFY_OVER", 100, 0, 1_000_000)? as i64,
             shutdown_grace: Duration::from_secs(number("STYK_SHUTDOWN_GRACE", 8, 0, 600)?),
-            db_max_connections: number("STYK_DB_MAX_CONNECTIONS", 16, 1, 1000)? as u32,
+            db_max_connections,
         })
+    }
+}
+
+/// The database pool's size when `STYK_DB_MAX_CONNECTIONS` does not set it.
+///
+/// sqlx runs each SQLite connection's queries on a thread of its own, and under load every
+/// connection of the pool is busy, so a pool much larger than the machine has cores only makes
+/// those threads take turns on the CPU with the ones serving requests. On a 2-core machine the
+/// order history under 50 connections took 13 % less CPU a page with 4 connections than with 16
+/// (and its p99 fell from about 29 to 24 ms); 2 were no better than 4. A PostgreSQL connection is
+/// a socket to a server that does the work, so its pool stays at 16.
+fn default_pool_size(backend: Backend) -> u64 {
+    match backend {
+        Backend::Sqlite => std::thread::available_parallelism().map_or(4, |cores| cores.get() as u64 * 2).clamp(4, 16),
+        Backend::Postgres => 16,
     }
 }
 
@@ -518,6 +535,16 @@ mod tests {
         assert!(config.database_url.expose().contains("data/styk.db"));
         assert_eq!(config.public_url, "http://127.0.0.1:3000");
         assert!(!config.demo);
+        let cores = std::thread::available_parallelism().unwrap().get() as u32;
+        assert_eq!(config.db_max_connections, (cores * 2).clamp(4, 16), "SQLite's pool follows the cores");
+    }
+
+    #[test]
+    fn the_pool_size_is_settable_and_postgres_keeps_sixteen() {
+        let postgres = Config::from_vars(vars(&[("STYK_DATABASE_URL", "postgres://localhost/styk")])).unwrap();
+        assert_eq!(postgres.db_max_connections, 16);
+        let set = Config::from_vars(vars(&[("STYK_DB_MAX_CONNECTIONS", "3")])).unwrap();
+        assert_eq!(set.db_max_connections, 3);
     }
 
     #[test]
