@@ -199,3 +199,62 @@ async fn sqlite_connections_are_durable_and_enforce_foreign_keys() {
     .await;
     assert!(orphan.is_err(), "foreign keys are enforced");
 }
+
+on_both_backends! {
+    json_rows_come_back_whole_and_in_order => |backend: Backend| async move {
+        use styk::db::json_rows::JsonRows;
+        let database = TestDatabase::create(backend).await;
+        let db = database.connect().await;
+        sqlx::query("CREATE TABLE json_rows_probe (id TEXT NOT NULL, label TEXT NOT NULL, amount BIGINT NOT NULL)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let rows: Vec<(String, String, i64)> = vec![
+            ("a".into(), "quote \" backslash \\ newline \n tab \t end".into(), i64::MAX),
+            ("b".into(), "Zażółć gęślą jaźń · Съешь 🍞 </script><b>".into(), i64::MIN),
+            ("c".into(), String::new(), -1),
+            ("d".into(), "\u{1}\u{1f} control".into(), 0),
+        ];
+        for (id, label, amount) in &rows {
+            sqlx::query("INSERT INTO json_rows_probe (id, label, amount) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(label)
+                .bind(amount)
+                .execute(&db.pool)
+                .await
+                .unwrap();
+        }
+        let query = |sql: &'static str| JsonRows { query: sql, columns: &["id", "label", "amount"], order_by: "amount DESC, id" };
+        let args = || sqlx::any::AnyArguments::default();
+
+        // Every value as it was written, in the query's order, however many the limit lets through.
+        let top: Vec<(String, String, i64)> = query("SELECT id, label, amount FROM json_rows_probe ORDER BY amount DESC, id LIMIT 3")
+            .fetch(&db, args())
+            .await
+            .unwrap();
+        assert_eq!(top, vec![rows[0].clone(), rows[3].clone(), rows[2].clone()]);
+        let bottom: Vec<(String, String, i64)> = JsonRows { order_by: "amount ASC", ..query("SELECT id, label, amount FROM json_rows_probe ORDER BY amount ASC LIMIT 2") }
+            .fetch(&db, args())
+            .await
+            .unwrap();
+        assert_eq!(bottom, vec![rows[1].clone(), rows[2].clone()]);
+
+        // With arguments, and with no rows at all.
+        let mut one = args();
+        sqlx::Arguments::add(&mut one, "b").unwrap();
+        let found: Vec<(String, String, i64)> = query("SELECT id, label, amount FROM json_rows_probe WHERE id = $1").fetch(&db, one).await.unwrap();
+        assert_eq!(found, vec![rows[1].clone()]);
+        let none: Vec<(String, String, i64)> = query("SELECT id, label, amount FROM json_rows_probe WHERE amount > 0 AND amount < 0")
+            .fetch(&db, args())
+            .await
+            .unwrap();
+        assert!(none.is_empty());
+
+        // A row that does not fit the type is a decoding error, not a panic or a wrong value.
+        let wrong = query("SELECT id, label, amount FROM json_rows_probe").fetch::<(i64, String, i64)>(&db, args()).await;
+        assert!(matches!(wrong, Err(sqlx::Error::Decode(_))), "{wrong:?}");
+
+        db.pool.close().await;
+        database.drop_database().await;
+    };
+}

@@ -5,6 +5,7 @@
 //! that run on both backends.
 pub mod batch;
 pub mod ids;
+pub mod json_rows;
 pub mod raw_sqlite;
 pub mod sqlite_memory;
 

@@ -5,6 +5,7 @@ use super::api::{
 };
 use super::domain::{looks_like_id, Cursor, HistoryParams, HistoryQuery, OrderStatus, Quantity};
 use crate::auth::sessions::db_error;
+use crate::db::json_rows::JsonRows;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
 use sqlx::any::AnyArguments;
@@ -86,16 +87,17 @@ pub async fn history(db: &Db, account_id: &str, params: &HistoryParams) -> Resul
     if let Some(to) = query.to {
         bind(&mut sql, " AND o.placed_at < $?", Bound::Int(to.start_ms() + 86_400_000));
     }
-    let key = if query.sort.by_amount() { "o.gross_minor" } else { "o.placed_at" };
+    let key = if query.sort.by_amount() { "gross_minor" } else { "placed_at" };
     let (direction, beyond) = if query.sort.ascending() { ("ASC", ">") } else { ("DESC", "<") };
     if let Some(after) = &query.after {
         // A row value comparison walks the index from the cursor on both backends.
-        bind(&mut sql, &format!(" AND ({key}, o.order_id) {beyond} ($?"), Bound::Int(after.key));
+        bind(&mut sql, &format!(" AND (o.{key}, o.order_id) {beyond} ($?"), Bound::Int(after.key));
         bind(&mut sql, ", $?)", Bound::Text(after.order_id.clone()));
     }
-    sql.push_str(&format!(" ORDER BY {key} {direction}, o.order_id {direction} LIMIT {}", PAGE_SIZE + 1));
+    let order_by = format!("{key} {direction}, order_id {direction}");
+    sql.push_str(&format!(" ORDER BY o.{key} {direction}, o.order_id {direction} LIMIT {}", PAGE_SIZE + 1));
     // The account id was bound first, as $1, by the first call above (its clause is empty).
-    let rows: Vec<HistoryRow> = sqlx::query_as_with(&sql, args).fetch_all(&db.pool).await.map_err(db_error)?;
+    let rows: Vec<HistoryRow> = history_rows(&sql, &order_by).fetch(db, args).await.map_err(db_error)?;
     let more = rows.len() > PAGE_SIZE;
     let rows: Vec<OrderRow> = rows.into_iter().take(PAGE_SIZE).map(order_row).collect();
     let next = more.then(|| rows.last()).flatten().map(|last| {
@@ -121,13 +123,12 @@ fn order_row(row: HistoryRow) -> OrderRow {
 
 /// The account's latest orders, newest first.
 pub async fn recent(db: &Db, account_id: &str, limit: i64) -> Result<Vec<OrderRow>, AppError> {
-    let rows: Vec<HistoryRow> = sqlx::query_as(&format!(
-        "{HISTORY_COLUMNS} WHERE o.account_id = $1 ORDER BY o.placed_at DESC, o.order_id DESC LIMIT {limit}"
-    ))
-    .bind(account_id)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(db_error)?;
+    let sql =
+        format!("{HISTORY_COLUMNS} WHERE o.account_id = $1 ORDER BY o.placed_at DESC, o.order_id DESC LIMIT {limit}");
+    let mut args = AnyArguments::default();
+    args.add(account_id).map_err(|error| db_error(sqlx::Error::Encode(error)))?;
+    let rows: Vec<HistoryRow> =
+        history_rows(&sql, "placed_at DESC, order_id DESC").fetch(db, args).await.map_err(db_error)?;
     Ok(rows.into_iter().map(order_row).collect())
 }
 
@@ -136,6 +137,17 @@ pub async fn recent(db: &Db, account_id: &str, limit: i64) -> Result<Vec<OrderRo
 const HISTORY_COLUMNS: &str = "SELECT o.order_id, o.order_number, o.status, o.placed_at, o.gross_minor, o.currency,
         o.first_item, o.line_count
  FROM orders o";
+
+/// `HISTORY_COLUMNS`' names in their result, in the order of `HistoryRow`'s fields.
+const HISTORY_RESULT: &[&str] =
+    &["order_id", "order_number", "status", "placed_at", "gross_minor", "currency", "first_item", "line_count"];
+
+/// A list of orders (`sql`, which selects `HISTORY_COLUMNS` in the order `order_by` names by
+/// result column) fetched as one JSON value: a page of rows through sqlx cost more than the rest
+/// of the query, see `db::json_rows`.
+fn history_rows<'q>(sql: &'q str, order_by: &'q str) -> JsonRows<'q> {
+    JsonRows { query: sql, columns: HISTORY_RESULT, order_by }
+}
 
 enum Bound {
     Text(String),
