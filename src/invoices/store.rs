@@ -2,6 +2,7 @@
 use super::api::{CorrectsView, InvoiceDetailView, InvoiceLineView, InvoicePage, InvoiceRow, PaymentView};
 use super::domain::{InvoiceParams, InvoiceQuery, InvoiceState};
 use crate::auth::sessions::db_error;
+use crate::db::json_rows::JsonRows;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::orders::domain::Cursor;
@@ -12,6 +13,10 @@ use sqlx::Arguments;
 pub const PAGE_SIZE: usize = 25;
 
 type Row = (String, String, String, String, String, String, i64, i64);
+
+/// The list's columns, in the order of `Row`'s fields.
+const LIST_RESULT: &[&str] =
+    &["invoice_id", "invoice_number", "issue_date", "due_date", "status", "currency", "gross_minor", "paid_minor"];
 
 /// One page of an account's invoices, newest first, through the (account, issue date, id) index.
 pub async fn list(db: &Db, account_id: &str, params: &InvoiceParams) -> Result<InvoicePage, AppError> {
@@ -73,7 +78,11 @@ pub async fn list(db: &Db, account_id: &str, params: &InvoiceParams) -> Result<I
             tracing::error!(%error, "cannot bind an invoice filter");
         }
     }
-    let rows: Vec<Row> = sqlx::query_as_with(&sql, args).fetch_all(&db.pool).await.map_err(db_error)?;
+    // One JSON value rather than 26 rows through sqlx, as the order history does (see `db::json_rows`).
+    let rows: Vec<Row> = JsonRows { query: &sql, columns: LIST_RESULT, order_by: "issue_date DESC, invoice_id DESC" }
+        .fetch(db, args)
+        .await
+        .map_err(db_error)?;
     let more = rows.len() > PAGE_SIZE;
     let rows: Vec<InvoiceRow> = rows
         .into_iter()
