@@ -224,17 +224,19 @@ on_both_backends! {
                 .await
                 .unwrap();
         }
-        let query = |sql: &'static str| JsonRows { query: sql, columns: &["id", "label", "amount"], order_by: "amount DESC, id" };
+        type Probe = (String, String, i64);
+        let query = |sql: &'static str| JsonRows { query: sql, columns: &["id", "label", "amount"] };
+        let largest_first = |a: &Probe, b: &Probe| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0));
         let args = || sqlx::any::AnyArguments::default();
 
-        // Every value as it was written, in the query's order, however many the limit lets through.
-        let top: Vec<(String, String, i64)> = query("SELECT id, label, amount FROM json_rows_probe ORDER BY amount DESC, id LIMIT 3")
-            .fetch(&db, args())
+        // Every value as it was written, in the order asked, as many as the query's limit lets through.
+        let top: Vec<Probe> = query("SELECT id, label, amount FROM json_rows_probe ORDER BY amount DESC, id LIMIT 3")
+            .fetch(&db, args(), largest_first)
             .await
             .unwrap();
         assert_eq!(top, vec![rows[0].clone(), rows[3].clone(), rows[2].clone()]);
-        let bottom: Vec<(String, String, i64)> = JsonRows { order_by: "amount ASC", ..query("SELECT id, label, amount FROM json_rows_probe ORDER BY amount ASC LIMIT 2") }
-            .fetch(&db, args())
+        let bottom: Vec<Probe> = query("SELECT id, label, amount FROM json_rows_probe ORDER BY amount ASC LIMIT 2")
+            .fetch(&db, args(), |a: &Probe, b: &Probe| a.2.cmp(&b.2))
             .await
             .unwrap();
         assert_eq!(bottom, vec![rows[1].clone(), rows[2].clone()]);
@@ -242,16 +244,19 @@ on_both_backends! {
         // With arguments, and with no rows at all.
         let mut one = args();
         sqlx::Arguments::add(&mut one, "b").unwrap();
-        let found: Vec<(String, String, i64)> = query("SELECT id, label, amount FROM json_rows_probe WHERE id = $1").fetch(&db, one).await.unwrap();
+        let found: Vec<Probe> =
+            query("SELECT id, label, amount FROM json_rows_probe WHERE id = $1").fetch(&db, one, largest_first).await.unwrap();
         assert_eq!(found, vec![rows[1].clone()]);
-        let none: Vec<(String, String, i64)> = query("SELECT id, label, amount FROM json_rows_probe WHERE amount > 0 AND amount < 0")
-            .fetch(&db, args())
+        let none: Vec<Probe> = query("SELECT id, label, amount FROM json_rows_probe WHERE amount > 0 AND amount < 0")
+            .fetch(&db, args(), largest_first)
             .await
             .unwrap();
         assert!(none.is_empty());
 
         // A row that does not fit the type is a decoding error, not a panic or a wrong value.
-        let wrong = query("SELECT id, label, amount FROM json_rows_probe").fetch::<(i64, String, i64)>(&db, args()).await;
+        let wrong = query("SELECT id, label, amount FROM json_rows_probe")
+            .fetch::<(i64, String, i64)>(&db, args(), |a, b| a.cmp(b))
+            .await;
         assert!(matches!(wrong, Err(sqlx::Error::Decode(_))), "{wrong:?}");
 
         db.pool.close().await;

@@ -79,10 +79,9 @@ pub async fn list(db: &Db, account_id: &str, params: &InvoiceParams) -> Result<I
         }
     }
     // One JSON value rather than 26 rows through sqlx, as the order history does (see `db::json_rows`).
-    let rows: Vec<Row> = JsonRows { query: &sql, columns: LIST_RESULT, order_by: "issue_date DESC, invoice_id DESC" }
-        .fetch(db, args)
-        .await
-        .map_err(db_error)?;
+    let newest_first = |a: &Row, b: &Row| (&b.2, &b.0).cmp(&(&a.2, &a.0));
+    let rows: Vec<Row> =
+        JsonRows { query: &sql, columns: LIST_RESULT }.fetch(db, args, newest_first).await.map_err(db_error)?;
     let more = rows.len() > PAGE_SIZE;
     let rows: Vec<InvoiceRow> = rows
         .into_iter()

@@ -94,10 +94,21 @@ pub async fn history(db: &Db, account_id: &str, params: &HistoryParams) -> Resul
         bind(&mut sql, &format!(" AND (o.{key}, o.order_id) {beyond} ($?"), Bound::Int(after.key));
         bind(&mut sql, ", $?)", Bound::Text(after.order_id.clone()));
     }
-    let order_by = format!("{key} {direction}, order_id {direction}");
     sql.push_str(&format!(" ORDER BY o.{key} {direction}, o.order_id {direction} LIMIT {}", PAGE_SIZE + 1));
+    // The same order, for the rows that come back as one JSON value (see `db::json_rows`). Ids are
+    // lower-case letters and digits, which every collation orders as bytes do.
+    let (by_amount, ascending) = (query.sort.by_amount(), query.sort.ascending());
+    let in_order = |a: &HistoryRow, b: &HistoryRow| {
+        let key = |row: &HistoryRow| if by_amount { row.4 } else { row.3 };
+        let order = key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0));
+        if ascending {
+            order
+        } else {
+            order.reverse()
+        }
+    };
     // The account id was bound first, as $1, by the first call above (its clause is empty).
-    let rows: Vec<HistoryRow> = history_rows(&sql, &order_by).fetch(db, args).await.map_err(db_error)?;
+    let rows: Vec<HistoryRow> = history_rows(&sql).fetch(db, args, in_order).await.map_err(db_error)?;
     let more = rows.len() > PAGE_SIZE;
     let rows: Vec<OrderRow> = rows.into_iter().take(PAGE_SIZE).map(order_row).collect();
     let next = more.then(|| rows.last()).flatten().map(|last| {
@@ -127,8 +138,8 @@ pub async fn recent(db: &Db, account_id: &str, limit: i64) -> Result<Vec<OrderRo
         format!("{HISTORY_COLUMNS} WHERE o.account_id = $1 ORDER BY o.placed_at DESC, o.order_id DESC LIMIT {limit}");
     let mut args = AnyArguments::default();
     args.add(account_id).map_err(|error| db_error(sqlx::Error::Encode(error)))?;
-    let rows: Vec<HistoryRow> =
-        history_rows(&sql, "placed_at DESC, order_id DESC").fetch(db, args).await.map_err(db_error)?;
+    let newest_first = |a: &HistoryRow, b: &HistoryRow| (b.3, &b.0).cmp(&(a.3, &a.0));
+    let rows: Vec<HistoryRow> = history_rows(&sql).fetch(db, args, newest_first).await.map_err(db_error)?;
     Ok(rows.into_iter().map(order_row).collect())
 }
 
@@ -142,11 +153,10 @@ const HISTORY_COLUMNS: &str = "SELECT o.order_id, o.order_number, o.status, o.pl
 const HISTORY_RESULT: &[&str] =
     &["order_id", "order_number", "status", "placed_at", "gross_minor", "currency", "first_item", "line_count"];
 
-/// A list of orders (`sql`, which selects `HISTORY_COLUMNS` in the order `order_by` names by
-/// result column) fetched as one JSON value: a page of rows through sqlx cost more than the rest
-/// of the query, see `db::json_rows`.
-fn history_rows<'q>(sql: &'q str, order_by: &'q str) -> JsonRows<'q> {
-    JsonRows { query: sql, columns: HISTORY_RESULT, order_by }
+/// A list of orders (`sql` selects `HISTORY_COLUMNS`) fetched as one JSON value: a page of rows
+/// through sqlx cost more than the rest of the query, see `db::json_rows`.
+fn history_rows(sql: &str) -> JsonRows<'_> {
+    JsonRows { query: sql, columns: HISTORY_RESULT }
 }
 
 enum Bound {
