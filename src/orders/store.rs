@@ -3,7 +3,7 @@ use super::api::{
     AddressView, HistoryPage, OrderDetailView, OrderLineView, OrderRow, RelatedInvoice, ReorderDraft, ReorderLine,
     StatusEvent, VatRow,
 };
-use super::domain::{looks_like_id, Cursor, HistoryParams, HistoryQuery, OrderStatus, Quantity};
+use super::domain::{looks_like_id, Cursor, HistoryParams, HistoryQuery, OrderSort, OrderStatus, Quantity};
 use crate::auth::sessions::db_error;
 use crate::db::json_rows::JsonRows;
 use crate::db::{ids::new_id, now_ms, Db};
@@ -95,20 +95,8 @@ pub async fn history(db: &Db, account_id: &str, params: &HistoryParams) -> Resul
         bind(&mut sql, ", $?)", Bound::Text(after.order_id.clone()));
     }
     sql.push_str(&format!(" ORDER BY o.{key} {direction}, o.order_id {direction} LIMIT {}", PAGE_SIZE + 1));
-    // The same order, for the rows that come back as one JSON value (see `db::json_rows`). Ids are
-    // lower-case letters and digits, which every collation orders as bytes do.
-    let (by_amount, ascending) = (query.sort.by_amount(), query.sort.ascending());
-    let in_order = |a: &HistoryRow, b: &HistoryRow| {
-        let key = |row: &HistoryRow| if by_amount { row.4 } else { row.3 };
-        let order = key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0));
-        if ascending {
-            order
-        } else {
-            order.reverse()
-        }
-    };
     // The account id was bound first, as $1, by the first call above (its clause is empty).
-    let rows: Vec<HistoryRow> = history_rows(&sql).fetch(db, args, in_order).await.map_err(db_error)?;
+    let rows: Vec<HistoryRow> = history_rows(&sql).fetch(db, args, in_order(query.sort)).await.map_err(db_error)?;
     let more = rows.len() > PAGE_SIZE;
     let rows: Vec<OrderRow> = rows.into_iter().take(PAGE_SIZE).map(order_row).collect();
     let next = more.then(|| rows.last()).flatten().map(|last| {
@@ -138,8 +126,8 @@ pub async fn recent(db: &Db, account_id: &str, limit: i64) -> Result<Vec<OrderRo
         format!("{HISTORY_COLUMNS} WHERE o.account_id = $1 ORDER BY o.placed_at DESC, o.order_id DESC LIMIT {limit}");
     let mut args = AnyArguments::default();
     args.add(account_id).map_err(|error| db_error(sqlx::Error::Encode(error)))?;
-    let newest_first = |a: &HistoryRow, b: &HistoryRow| (b.3, &b.0).cmp(&(a.3, &a.0));
-    let rows: Vec<HistoryRow> = history_rows(&sql).fetch(db, args, newest_first).await.map_err(db_error)?;
+    let rows: Vec<HistoryRow> =
+        history_rows(&sql).fetch(db, args, in_order(OrderSort::Newest)).await.map_err(db_error)?;
     Ok(rows.into_iter().map(order_row).collect())
 }
 
@@ -157,6 +145,21 @@ const HISTORY_RESULT: &[&str] =
 /// through sqlx cost more than the rest of the query, see `db::json_rows`.
 fn history_rows(sql: &str) -> JsonRows<'_> {
     JsonRows { query: sql, columns: HISTORY_RESULT }
+}
+
+/// The history's `ORDER BY` for `sort` (its key, then the order id), for the rows that come back
+/// as one JSON value. Ids are lower-case letters and digits, which every collation orders as bytes
+/// do.
+fn in_order(sort: OrderSort) -> impl Fn(&HistoryRow, &HistoryRow) -> std::cmp::Ordering {
+    move |a, b| {
+        let key = |row: &HistoryRow| if sort.by_amount() { row.4 } else { row.3 };
+        let order = key(a).cmp(&key(b)).then_with(|| a.0.cmp(&b.0));
+        if sort.ascending() {
+            order
+        } else {
+            order.reverse()
+        }
+    }
 }
 
 enum Bound {
