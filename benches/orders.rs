@@ -5,7 +5,10 @@
 //! 2. requests per second and p50/p99 latency at 50 concurrent connections, and the same for a
 //!    trivial handler in the same server (same layers: session, sign-in, journal; the handler
 //!    itself returns a constant), in alternating rounds, and the ratio of the two; and, for
-//!    reference, the same ratio for a page that is only the shell (what every page costs);
+//!    reference, the same ratio for a page that is only the app's shell (what every page of the app
+//!    costs) and for two pages that are leptos alone: the smallest page leptos renders with its
+//!    hydration scripts, and the same with 25 rows of the history's table from constants (no
+//!    database, no app shell), so a run shows how the history's cost divides;
 //! 3. one connection's p50/p99 for deeper views: a page in the middle of the 10,000 orders, the
 //!    oldest first, a product search and a status filter.
 //! Goals: ratio at least 0.35, p99 at most 50 ms, at most 5 statements.
@@ -14,7 +17,7 @@
 //! (`STYK_BENCH_REGENERATE=1` makes it again; it takes about 25 minutes on a 2-core machine).
 //! `STYK_BENCH_ACCOUNTS=2000` uses fewer accounts (in `target/bench-data/orders-2000`), for a
 //! quick look while changing the page; the figures that count are the 100,000 accounts'.
-//! `STYK_BENCH_ONLY=history` (or `trivial`, `shell`) loads only that one for three rounds, for a
+//! `STYK_BENCH_ONLY=history` (or `trivial`, `shell`, `bare`, `rows`) loads only that one for three rounds, for a
 //! profiler; `STYK_BENCH_SERVE=1` only serves (address on standard output) until standard input
 //! ends, for an instruction counter with the client outside it.
 //!
@@ -210,8 +213,10 @@ async fn main() {
     let name = if accounts == ACCOUNTS { "orders-100k".to_string() } else { format!("orders-{accounts}") };
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data").join(name);
     let config = prepare_data(&dir, accounts).await;
-    let trivial = axum::Router::new().route("/bench/trivial", axum::routing::get(|| async { "ok" }));
-    let server = Server::build_with_routes(config, trivial).await.expect("server starts");
+    let reference = axum::Router::new()
+        .route("/bench/trivial", axum::routing::get(|| async { "ok" }))
+        .merge(leptos_alone::routes(&config));
+    let server = Server::build_with_routes(config, reference).await.expect("server starts");
     let address = format!("http://{}", server.local_addr());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(server.run_until(async move {
@@ -245,6 +250,8 @@ async fn main() {
     let history = format!("{address}/orders");
     let trivial = format!("{address}/bench/trivial");
     let shell = format!("{address}/complaints");
+    let bare = format!("{address}{}", leptos_alone::BARE);
+    let rows_alone = format!("{address}{}", leptos_alone::ROWS);
     let first_page = client.get(&history).send().await.unwrap().text().await.unwrap();
     let rows = first_page.matches("<tr><th scope=\"row\"><a href=\"/orders/").count();
     assert_eq!(rows, 25, "the page shows 25 orders");
@@ -274,6 +281,8 @@ async fn main() {
         let url = match only.as_str() {
             "trivial" => &trivial,
             "shell" => &shell,
+            "bare" => &bare,
+            "rows" => &rows_alone,
             _ => &history,
         };
         for _ in 0..ROUNDS {
@@ -285,26 +294,42 @@ async fn main() {
         return;
     }
 
-    // 2. Throughput and latency, alternating with the trivial handler. A page with nothing but
-    //    the shell (the complaints placeholder: layout, navigation, i18n, router, hydration) is
-    //    loaded beside them, to show what any page of the app costs before its own content.
-    round(&client, &history).await;
-    round(&client, &trivial).await;
-    round(&client, &shell).await;
-    let (mut page_rates, mut trivial_rates, mut ratios, mut shell_ratios) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // 2. Throughput and latency, alternating with the trivial handler. For reference, beside
+    //    them: a page with nothing but the app's shell (the complaints placeholder: layout,
+    //    navigation, i18n, router, hydration), and leptos alone, without and with the history's
+    //    25 rows (see `leptos_alone`).
+    let pages = [
+        ("history", &history),
+        ("trivial", &trivial),
+        ("shell page", &shell),
+        ("leptos alone", &bare),
+        ("leptos alone with 25 rows", &rows_alone),
+    ];
+    for (_, url) in pages {
+        round(&client, url).await;
+    }
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); pages.len()];
+    let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); pages.len()];
     let mut page_latencies = Vec::new();
     for n in 0..ROUNDS {
-        // Rotate which goes first, so drift affects all three alike.
-        let mut loaded: [Option<Round>; 3] = [None, None, None];
-        for k in 0..3 {
-            let which = (n + k) % 3;
-            let url = [&history, &trivial, &shell][which];
-            loaded[which] = Some(round(&client, url).await);
+        // Rotate which goes first, so drift affects all alike.
+        let mut loaded: Vec<Option<Round>> = (0..pages.len()).map(|_| None).collect();
+        for k in 0..pages.len() {
+            let which = (n + k) % pages.len();
+            loaded[which] = Some(round(&client, pages[which].1).await);
         }
-        let [Some(page), Some(plain), Some(empty)] = loaded else { unreachable!("all three were loaded") };
+        let loaded: Vec<Round> = loaded.into_iter().map(|l| l.expect("every page was loaded")).collect();
+        let (page, plain) = (&loaded[0], &loaded[1]);
+        let references: Vec<String> = pages
+            .iter()
+            .zip(&loaded)
+            .skip(2)
+            .map(|((name, _), r)| {
+                format!("{name} {:.0} req/s, ratio {:.3}", r.per_second, r.per_second / plain.per_second)
+            })
+            .collect();
         println!(
-            "  round {}: history {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms), trivial {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms), ratio {:.3}; shell page {:.0} req/s, ratio {:.3}",
+            "  round {}: history {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms), trivial {:.0} req/s (p50 {:.1} ms, p99 {:.1} ms), ratio {:.3}; {}",
             n + 1,
             page.per_second,
             percentile(&page.latencies_ms, 0.5),
@@ -313,29 +338,30 @@ async fn main() {
             percentile(&plain.latencies_ms, 0.5),
             percentile(&plain.latencies_ms, 0.99),
             page.per_second / plain.per_second,
-            empty.per_second,
-            empty.per_second / plain.per_second
+            references.join("; ")
         );
-        ratios.push(page.per_second / plain.per_second);
-        shell_ratios.push(empty.per_second / plain.per_second);
-        page_rates.push(page.per_second);
-        trivial_rates.push(plain.per_second);
-        page_latencies.extend(page.latencies_ms);
+        for (k, r) in loaded.iter().enumerate() {
+            rates[k].push(r.per_second);
+            ratios[k].push(r.per_second / plain.per_second);
+        }
+        page_latencies.extend(loaded[0].latencies_ms.iter().copied());
     }
     page_latencies.sort_by(|a, b| a.total_cmp(b));
     println!(
         "history page, {CONNECTIONS} connections, {ROUNDS} rounds of {} s: median {:.0} req/s, p50 {:.1} ms, p99 {:.1} ms; trivial handler median {:.0} req/s; ratio (median of rounds) {:.3}",
         ROUND.as_secs(),
-        median(&mut page_rates),
+        median(&mut rates[0]),
         percentile(&page_latencies, 0.5),
         percentile(&page_latencies, 0.99),
-        median(&mut trivial_rates),
-        median(&mut ratios)
+        median(&mut rates[1]),
+        median(&mut ratios[0])
     );
-    println!(
-        "for reference, the shell alone (an empty page) to the trivial handler: ratio (median of rounds) {:.3}",
-        median(&mut shell_ratios)
-    );
+    for (k, (name, _)) in pages.iter().enumerate().skip(2) {
+        println!(
+            "for reference, {name} to the trivial handler: ratio (median of rounds) {:.3}",
+            median(&mut ratios[k])
+        );
+    }
 
     // 3. Deeper views, one connection.
     let (middle_key, middle_id): (i64, String) = sqlx::query_as(
@@ -364,4 +390,85 @@ async fn main() {
 async fn connect_again(dir: &std::path::Path) -> Db {
     let config = Config::from_vars([("STYK_DATA_DIR".to_string(), dir.display().to_string())]).unwrap();
     Db::connect(&config).await.unwrap()
+}
+
+/// Two pages of leptos alone, references for the history page: the smallest page leptos renders
+/// the way it renders the history (awaited whole, with its hydration scripts), and the same page
+/// with 25 rows of the history's table made from constants. Neither reads the database, renders
+/// the app's shell (layout, navigation, router, i18n) or carries hydration data; both pass the
+/// same layers as every route (sessions, sign-in, security headers). The difference to the
+/// history is what the app itself adds.
+mod leptos_alone {
+    use axum::extract::Request;
+    use axum::response::IntoResponse;
+    use leptos::prelude::*;
+    use styk::config::Config;
+    use styk::i18n::Locale;
+    use styk::server::AppState;
+    use styk::ui::format::{money, utc_date};
+
+    pub const BARE: &str = "/bench/leptos";
+    pub const ROWS: &str = "/bench/leptos-rows";
+
+    pub fn routes(config: &Config) -> axum::Router<AppState> {
+        let options = LeptosOptions::builder()
+            .output_name("styk")
+            .site_root(config.site_root.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .build();
+        let bare = options.clone();
+        axum::Router::new()
+            .route(BARE, axum::routing::get(move |request: Request| page(bare.clone(), request, || "ok")))
+            .route(ROWS, axum::routing::get(move |request: Request| page(options.clone(), request, rows)))
+    }
+
+    async fn page<V: IntoView + 'static>(
+        options: LeptosOptions,
+        request: Request,
+        body: fn() -> V,
+    ) -> axum::response::Response {
+        let render = leptos_axum::render_app_async(move || {
+            let options = options.clone();
+            view! {
+                <!DOCTYPE html>
+                <html lang="en">
+                    <head>
+                        <meta charset="utf-8" />
+                        <HydrationScripts options />
+                    </head>
+                    <body>{body()}</body>
+                </html>
+            }
+        });
+        render(request).await.into_response()
+    }
+
+    /// The history's table markup, with its formatting of dates and amounts.
+    fn rows() -> impl IntoView {
+        let placed_at = 1_795_132_800_000; // 2026-11-20
+        view! {
+            <table class="table table--orders">
+                <tbody>
+                    {(0..25_i64)
+                        .map(|i| {
+                            let order_id = format!("k2j3h4k5j6h7m8n{i:02}");
+                            let more = i % 3;
+                            view! {
+                                <tr>
+                                    <th scope="row"><a href=["/orders/", order_id.as_str()].concat()>{format!("ZAM/2026/{i:05}")}</a></th>
+                                    <td>{utc_date(placed_at - i * 86_400_000)}</td>
+                                    <td>
+                                        {"Mąka pszenna typ 650, 1 kg".to_string()}
+                                        {(more > 0).then(|| view! { <span class="muted">" +" {more}</span> })}
+                                    </td>
+                                    <td><span class=["badge badge--", "delivered"].concat()>{"Delivered"}</span></td>
+                                    <td class="num">{money(Locale::en, 123_456 + i, "PLN")}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+    }
 }
