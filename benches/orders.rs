@@ -3,8 +3,9 @@
 //! Prints, for the signed-in history page (25 rows) of an account with 10,000 orders:
 //! 1. the SQL statements one page runs (and which);
 //! 2. requests per second and p50/p99 latency at 50 concurrent connections, and the same for a
-//!    trivial handler in the same server (same layers: session, sign-in, journal; the handler
-//!    itself returns a constant), in alternating rounds, and the ratio of the two; and, for
+//!    trivial handler in the same server (same layers: session, sign-in, the journal's, which
+//!    records no touchpoint for a route outside its catalogue; the handler itself returns a
+//!    constant), in alternating rounds, and the ratio of the two; and, for
 //!    reference, the same ratio for a page that is only the app's shell (what every page of the app
 //!    costs) and for two pages that are leptos alone: the smallest page leptos renders with its
 //!    hydration scripts, and the same with 25 rows of the history's table from constants (no
@@ -17,9 +18,9 @@
 //! (`STYK_BENCH_REGENERATE=1` makes it again; it takes about 25 minutes on a 2-core machine).
 //! `STYK_BENCH_ACCOUNTS=2000` uses fewer accounts (in `target/bench-data/orders-2000`), for a
 //! quick look while changing the page; the figures that count are the 100,000 accounts'.
-//! `STYK_BENCH_ONLY=history` (or `trivial`, `shell`, `bare`, `rows`) loads only that one for three rounds, for a
-//! profiler; `STYK_BENCH_SERVE=1` only serves (address on standard output) until standard input
-//! ends, for an instruction counter with the client outside it.
+//! `STYK_BENCH_ONLY=history` (or `trivial`, `shell`, `bare`, `rows`) loads only that one for three
+//! rounds, for a profiler; `STYK_BENCH_SERVE=1` only serves (address on standard output) until
+//! standard input ends, for an instruction counter with the client outside it.
 //!
 //!   cargo bench --features ssr --bench orders
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -395,7 +396,8 @@ async fn connect_again(dir: &std::path::Path) -> Db {
 /// Two pages of leptos alone, references for the history page: the smallest page leptos renders
 /// the way it renders the history (awaited whole, with its hydration scripts), and the same page
 /// with 25 rows of the history's table made from constants. Neither reads the database, renders
-/// the app's shell (layout, navigation, router, i18n) or carries hydration data; both pass the
+/// the app's shell (layout, navigation, router, i18n), carries hydration data or records a
+/// touchpoint (as the trivial handler, they are not in the journal's catalogue); both pass the
 /// same layers as every route (sessions, sign-in, security headers). The difference to the
 /// history is what the app itself adds.
 mod leptos_alone {
