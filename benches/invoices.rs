@@ -170,7 +170,8 @@ async fn main() {
         let mut size = 0i64;
         let mut count = 0i64;
         for _ in 0..3 {
-            let archive_id = archive::enqueue(&db, &account, None, period, locale, i64::MAX).await.unwrap();
+            let archive_id =
+                archive::enqueue(&db, &account, None, period, locale, i64::MAX, i64::MAX).await.unwrap().unwrap();
             let holder = new_id();
             assert_eq!(archive::claim(&db, &holder).await.unwrap().as_deref(), Some(archive_id.as_str()));
             reset_peak();

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the portal and serves it on http://127.0.0.1:3000 with demo data in data/styk.db.
+# Builds the portal and serves it on http://127.0.0.1:3000: the debug build with demo data in
+# data/styk.db, the release build without unless STYK_DEMO=1.
 #   scripts/run.sh             debug build (quicker to build)
 #   scripts/run.sh --release   release build (what you would deploy)
 set -euo pipefail
@@ -16,5 +17,9 @@ else
   cargo leptos build
   binary=target/debug/styk
 fi
-export STYK_DEMO="${STYK_DEMO:-1}"
+# The debug build is the demo: demo data and the demo mailbox, on this machine only. A release
+# build serves real data and is a demo only when asked (STYK_DEMO=1 make run-release).
+if [ "${1:-}" != "--release" ]; then
+  export STYK_DEMO="${STYK_DEMO:-1}"
+fi
 exec "$binary"

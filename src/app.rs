@@ -1,5 +1,6 @@
 //! The HTML shell and the route table.
 use crate::accounts::pages::{AccountPage, AddressesPage, ProfilePage, StatementPage};
+use crate::auth::access_pages::StaffAccessRequestsPage;
 use crate::auth::pages::{
     provide_viewer, DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage,
     RegisterCompletePage, RegisterPage, ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage,
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/security") view=StaffSecurityPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invite-member") view=StaffInviteMemberPage />
+                        <Route path=path!("/staff/access-requests") view=StaffAccessRequestsPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/corrections") view=StaffCorrectionsPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/corrections/:id") view=StaffCorrectionPage ssr=SsrMode::Async />
                         <Route path=path!("/cx") view=CxPage ssr=SsrMode::Async />

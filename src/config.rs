@@ -17,13 +17,18 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("STYK_DATA_DIR", "folder for the embedded database and local files (default data/)"),
     ("STYK_DATABASE_URL", "sqlite://… or postgres://… (default: SQLite file in STYK_DATA_DIR)"),
     ("STYK_PUBLIC_URL", "the address customers reach, used for links and the origin check"),
-    ("STYK_DEMO", "1 to load demo data into an empty database and print demo sign-ins"),
+    (
+        "STYK_DEMO",
+        "1 to load demo data into a database without users and print demo sign-ins; only on a loopback address over http",
+    ),
     ("STYK_SITE_ROOT", "folder with the built front end (default target/site)"),
     ("STYK_LOG", "log filter, e.g. debug or styk=debug,sqlx=warn (default info,sqlx=error)"),
     ("STYK_LOG_FORMAT", "text or json (default text)"),
     ("STYK_REQUEST_TIMEOUT", "seconds before a request is answered 503 (default 30)"),
     ("STYK_BODY_LIMIT", "largest request body in bytes (default 1048576)"),
     ("STYK_ATTACHMENT_MAX_BYTES", "largest file a customer may attach (default 5242880)"),
+    ("STYK_QUOTA_UPLOADS_PER_DAY", "files one customer account may attach within 24 hours (default 50)"),
+    ("STYK_QUOTA_ARCHIVES_QUEUED", "invoice archives one customer account may have waiting or building at once (default 3)"),
     ("STYK_ARCHIVE_NOTIFY_OVER", "invoice archives with more invoices than this are e-mailed about when ready (default 100)"),
     ("STYK_CORRECTION_DECISION_DAYS", "days within which a correction request is promised a decision (default 7)"),
     ("STYK_SHUTDOWN_GRACE", "seconds in-flight requests get on shutdown (default 8)"),
@@ -34,6 +39,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ),
     ("STYK_MAIL_FROM", "sender of portal e-mail (default Styk <no-reply@styk.localhost>)"),
     ("STYK_MAIL_DIR", "folder that receives e-mail when no SMTP server is set (default STYK_DATA_DIR/mail)"),
+    ("STYK_MAIL_DIR_RETENTION_DAYS", "days e-mail written to STYK_MAIL_DIR is kept; it holds sign-in links (default 7)"),
     ("STYK_MAIL_MAX_ATTEMPTS", "delivery attempts before an e-mail is dead-lettered (default 8)"),
     ("STYK_CUSTOMER_IDLE_MINUTES", "customer session idle timeout (default 30)"),
     ("STYK_CUSTOMER_ABSOLUTE_HOURS", "customer session absolute timeout (default 12)"),
@@ -54,7 +60,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("STYK_TOUCHPOINT_RETENTION_DAYS", "days raw touchpoints are kept; daily rollups stay (default 395)"),
     ("STYK_BEACON_PER_MINUTE", "browser beacons accepted per client address and minute (default 120)"),
     ("STYK_PSEUDONYM_KEY", "secret that turns customer ids into the pseudonyms analysts see (default: made once and kept in the database)"),
-    ("STYK_METRICS_TOKEN", "bearer token for /metrics from other hosts (default: loopback clients only)"),
+    (
+        "STYK_METRICS_TOKEN",
+        "bearer token /metrics asks of every scraper once set (default: none, and only loopback clients may read it)",
+    ),
     ("STYK_SELLER_NAME", "the invoicing company's name as printed on invoices (demo: a demo wholesaler)"),
     ("STYK_SELLER_TAX_ID", "the invoicing company's tax id (NIP), printed on invoices"),
     ("STYK_SELLER_ADDRESS", "the invoicing company's address on one line, printed on invoices"),
@@ -205,6 +214,16 @@ pub struct Config {
     /// Invoice archives with more invoices than this are built "in the background" as far as the
     /// customer is told, and announced by e-mail when ready.
     pub archive_notify_over: i64,
+    pub quotas: Quotas,
+}
+
+/// What one customer account may use up, so that one member cannot fill the disk or the queue.
+#[derive(Debug, Clone, Copy)]
+pub struct Quotas {
+    /// Files attached within 24 hours, drafts included.
+    pub uploads_per_day: i64,
+    /// Invoice archives queued or being built at once.
+    pub archives_queued: i64,
 }
 
 /// The company that issues the invoices, as printed on them.
@@ -244,6 +263,8 @@ pub struct MailConfig {
     pub smtp: Option<SmtpUrl>,
     pub from: String,
     pub dir: PathBuf,
+    /// How long mail files in `dir` are kept: they hold reset and invitation links.
+    pub dir_retention: Duration,
     pub max_attempts: u32,
 }
 
@@ -374,6 +395,14 @@ impl Config {
             Some(v) => Err(bad(name, format!("`{v}` is not 1 or 0"))),
         };
         let demo = switch("STYK_DEMO", false)?;
+        // Demo data comes with published passwords and the demo mailbox shows every sign-in link:
+        // a demo must never be reachable from another machine or pose as a real site.
+        if demo && !addr.ip().is_loopback() {
+            return Err(bad("STYK_DEMO", format!("demo mode serves only a loopback address, not {addr}")));
+        }
+        if demo && public_url.starts_with("https://") {
+            return Err(bad("STYK_DEMO", format!("demo mode cannot serve the https address {public_url}")));
+        }
         let log_format = match get("STYK_LOG_FORMAT") {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -401,6 +430,7 @@ impl Config {
             smtp,
             from,
             dir: get("STYK_MAIL_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("mail")),
+            dir_retention: Duration::from_secs(number("STYK_MAIL_DIR_RETENTION_DAYS", 7, 1, 365)? * 86_400),
             max_attempts: number("STYK_MAIL_MAX_ATTEMPTS", 8, 1, 100)? as u32,
         };
         let minutes =
@@ -476,6 +506,10 @@ impl Config {
             attachment_max_bytes: number("STYK_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, 1024, 100 << 20)? as usize,
             correction_decision_days: number("STYK_CORRECTION_DECISION_DAYS", 7, 1, 90)? as i64,
             archive_notify_over: number("STYK_ARCHIVE_NOTIFY_OVER", 100, 0, 1_000_000)? as i64,
+            quotas: Quotas {
+                uploads_per_day: number("STYK_QUOTA_UPLOADS_PER_DAY", 50, 1, 1_000_000)? as i64,
+                archives_queued: number("STYK_QUOTA_ARCHIVES_QUEUED", 3, 1, 1_000)? as i64,
+            },
             shutdown_grace: Duration::from_secs(number("STYK_SHUTDOWN_GRACE", 8, 0, 600)?),
             db_max_connections,
         })
@@ -577,6 +611,28 @@ mod tests {
             assert_eq!(Config::from_vars(vars(&[("STYK_SMTP_URL", bad_url)])).unwrap_err().setting, "STYK_SMTP_URL");
         }
         assert_eq!(Config::from_vars(vars(&[("STYK_MAIL_FROM", "no at sign")])).unwrap_err().setting, "STYK_MAIL_FROM");
+    }
+
+    #[test]
+    fn demo_mode_stays_on_loopback_and_off_https() {
+        let open = Config::from_vars(vars(&[("STYK_DEMO", "1"), ("STYK_ADDR", "0.0.0.0:3000")])).unwrap_err();
+        assert_eq!(open.setting, "STYK_DEMO");
+        assert!(open.problem.contains("0.0.0.0:3000"), "{open}");
+        let https = Config::from_vars(vars(&[("STYK_DEMO", "1"), ("STYK_PUBLIC_URL", "https://portal.example.com")]))
+            .unwrap_err();
+        assert_eq!(https.setting, "STYK_DEMO");
+        assert!(Config::from_vars(vars(&[("STYK_DEMO", "1"), ("STYK_ADDR", "[::1]:3000")])).is_ok());
+        assert!(Config::from_vars(vars(&[("STYK_ADDR", "0.0.0.0:3000")])).is_ok(), "without demo mode it may");
+    }
+
+    #[test]
+    fn quotas_have_defaults_and_can_be_set() {
+        let config = Config::from_vars(vars(&[])).unwrap();
+        assert_eq!((config.quotas.uploads_per_day, config.quotas.archives_queued), (50, 3));
+        assert_eq!(config.mail.dir_retention, Duration::from_secs(7 * 86_400));
+        let set = Config::from_vars(vars(&[("STYK_QUOTA_UPLOADS_PER_DAY", "2"), ("STYK_QUOTA_ARCHIVES_QUEUED", "1")]))
+            .unwrap();
+        assert_eq!((set.quotas.uploads_per_day, set.quotas.archives_queued), (2, 1));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub mod documents;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod uploads;
 
 /// The server's allocator, for every binary that links the server (the portal, its tests and
 /// benchmarks). Rendering a page allocates thousands of small strings and nodes, and the

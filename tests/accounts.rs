@@ -276,6 +276,30 @@ on_both_backends! {
             assert!(!csv.contains(number.as_str()), "{number} is Anna's");
         }
 
+        // A payment reference from outside that a spreadsheet would run as a formula opens as
+        // text (negative amounts stay numbers: `documents::spreadsheet`'s tests).
+        let (invoice_id, account_id): (String, String) = sqlx::query_as(
+            "SELECT i.invoice_id, i.account_id FROM invoices i JOIN members m ON m.account_id = i.account_id
+             WHERE m.email = $1 AND i.issue_date <= '2025-12-31' ORDER BY i.issue_date LIMIT 1",
+        )
+        .bind(OLA)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO payments (payment_id, invoice_id, account_id, amount_minor, paid_on, reference, created_at)
+             VALUES ('formulapayment1', $1, $2, 1, '2025-12-30', '=HYPERLINK(\"http://evil.example\",\"x\")', 0)",
+        )
+        .bind(&invoice_id)
+        .bind(&account_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+        let csv = ola.get(app.url("/account/statement.csv?from=2025-01-01&to=2025-12-31")).send().await.unwrap().text().await.unwrap();
+        let row = csv.lines().find(|line| line.contains("HYPERLINK")).expect("the payment's row");
+        assert!(row.contains("\"'=HYPERLINK(\"\"http://evil.example\"\""), "{row}");
+        assert!(!csv.lines().any(|line| line.split(',').any(|cell| cell.starts_with('='))), "{csv}");
+
         // The PDF: a real PDF, whose text a reader extracts with the Polish letters intact.
         let response = ola
             .get(app.url("/account/statement.pdf?from=2025-01-01&to=2025-12-31"))

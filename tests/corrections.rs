@@ -153,16 +153,25 @@ on_both_backends! {
         assert!(html.contains("badge--submitted") && html.contains("dowód.pdf") && html.contains(&invoice_number));
         smtp.wait_for(PIOTR, &invoice_number).await;
 
-        // Staff: the queue lists it; opening it starts the review; accepting issues the invoice.
+        // Staff: the queue lists it; opening it changes nothing (a GET has no side effect); the
+        // "Start review" form takes it into review; accepting issues the invoice.
         let agent = staff(&app, AGENT).await;
         let (status, html) = get(&app, &agent, "/staff/corrections").await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains(&format!("/staff/corrections/{correction_id}")));
         let (status, html) = get(&app, &agent, &format!("/staff/corrections/{correction_id}")).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Cena z umowy ramowej"));
+        assert!(html.contains("Cena z umowy ramowej") && html.contains("value=\"start_review\""));
+        let (_, html) = get(&app, &piotr, &location).await;
+        assert!(html.contains("badge--submitted"), "opening the page started nothing");
+        let response = app
+            .post_form_with(&agent, &format!("/staff/corrections/{correction_id}"), &[("form", "start_review")])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let (_, html) = get(&app, &piotr, &location).await;
         assert!(html.contains("badge--in_review") && html.contains("Agata Kowalska"));
+        let audited = scalar(&app, "SELECT action FROM audit_log WHERE subject_id = $1 AND action = 'correction.review_started'", &correction_id).await;
+        assert_eq!(audited, "correction.review_started");
         let attachment = scalar(&app, "SELECT attachment_id FROM correction_attachments WHERE correction_id = $1", &correction_id).await;
         let (status, bytes) = get_bytes(&app, &agent, &format!("/staff/corrections/{correction_id}/attachments/{attachment}")).await;
         assert_eq!((status, bytes.as_slice()), (StatusCode::OK, PDF));
@@ -182,7 +191,7 @@ on_both_backends! {
         let (gross,): (i64,) = sqlx::query_as("SELECT gross_minor FROM invoices WHERE invoice_id = $1")
             .bind(&corrective).fetch_one(&app.state.db.pool).await.unwrap();
         assert!(gross < 0, "a lower price is a credit: {gross}");
-        let audit = scalar(&app, "SELECT action FROM audit_log WHERE subject_id = $1 AND actor_kind = 'staff'", &correction_id).await;
+        let audit = scalar(&app, "SELECT action FROM audit_log WHERE subject_id = $1 AND actor_kind = 'staff' ORDER BY occurred_at DESC, action LIMIT 1", &correction_id).await;
         assert_eq!(audit, "correction.accepted");
         let mail = smtp.wait_for(PIOTR, "Decyzja").await; // Piotr reads Polish
         assert!(mail.text.contains(&number), "{}", mail.text);
@@ -382,6 +391,148 @@ on_both_backends! {
         // Both numbers come from one series, one after the other.
         let (_, list) = get(&app, &piotr, "/invoices?q=KOR").await;
         assert!(list.contains(&format!("/invoices/{corrective}")));
+        app.stop().await;
+    };
+}
+
+/// A PDF of exactly `len` bytes whose content differs from byte to byte, so a cut or a shifted
+/// copy never matches.
+fn pdf_of(len: usize) -> Vec<u8> {
+    let mut bytes = PDF.to_vec();
+    let mut state = 0x2545_F491u32;
+    while bytes.len() < len {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        bytes.push(state as u8);
+    }
+    bytes.truncate(len);
+    bytes
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+on_both_backends! {
+    large_files_are_stored_byte_for_byte_or_refused_with_nothing_stored => |backend| async move {
+        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let piotr = signed_in(&app, PIOTR).await;
+        let (invoice_id, _, price) = piekarnia_invoice(&app).await;
+        let (_, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;
+        let key = form_key(&html);
+        let count = |key: String| {
+            let app = &app;
+            async move { scalar(app, "SELECT CAST(count(*) AS TEXT) FROM correction_attachments WHERE request_key = $1", &key).await }
+        };
+        let fields = [("key", key.as_str()), ("explanation", "Duże pliki"), ("action", "preview")];
+
+        // 6 MB: over the 5 MB limit, refused beside the field, and not a byte stored.
+        let (status, html, _) = post_request(&app, &piotr, &invoice_id, &fields, vec![("skan.pdf", pdf_of(6_000_000))]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("larger than 5 MB") && html.contains("Duże pliki"), "the message, and what was typed");
+        assert_eq!(count(key.clone()).await, "0");
+
+        // 4.9 MB (past axum's own 2 MiB default): stored whole, its size and SHA-256 with it.
+        let big = pdf_of(4_900_000);
+        let (status, html, _) = post_request(&app, &piotr, &invoice_id, &fields, vec![("skan.pdf", big.clone())]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("skan.pdf"));
+        let (size, digest, content): (i64, String, Vec<u8>) = sqlx::query_as(
+            "SELECT size_bytes, sha256, content FROM correction_attachments WHERE request_key = $1",
+        )
+        .bind(&key)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!((size, digest.as_str()), (4_900_000, sha256_hex(&big).as_str()));
+        assert_eq!(sha256_hex(&content), sha256_hex(&big), "byte for byte");
+
+        // Submitted, it downloads byte for byte; a stored file changed afterwards is not served.
+        let lower = format!("{}.{:02}", (price - 1) / 100, (price - 1) % 100);
+        let (status, _, location) = post_request(
+            &app, &piotr, &invoice_id,
+            &[("key", &key), ("p_1", &lower), ("reason", "discount"), ("explanation", "Rabat"), ("action", "submit")],
+            vec![],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let correction_id = location.unwrap().trim_start_matches("/corrections/").split('?').next().unwrap().to_string();
+        let attachment = scalar(&app, "SELECT attachment_id FROM correction_attachments WHERE correction_id = $1", &correction_id).await;
+        let path = format!("/corrections/{correction_id}/attachments/{attachment}");
+        let (status, bytes) = get_bytes(&app, &piotr, &path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(sha256_hex(&bytes), sha256_hex(&big));
+        let mut cut = big.clone();
+        cut.truncate(2_093_614);
+        sqlx::query("UPDATE correction_attachments SET content = $1, size_bytes = $2 WHERE attachment_id = $3")
+            .bind(cut).bind(2_093_614i64).bind(&attachment).execute(&app.state.db.pool).await.unwrap();
+        let (status, bytes) = get_bytes(&app, &piotr, &path).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "a file that no longer matches its digest");
+        assert!(bytes.len() < 100_000 && !bytes.starts_with(b"%PDF"));
+
+        // Six posts at once under one new form key, one file each: five are kept, not six.
+        let (_, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;
+        let key = form_key(&html);
+        let posts = (0..6).map(|i| {
+            let (app, piotr, invoice_id, key) = (&app, &piotr, &invoice_id, &key);
+            async move {
+                let fields = [("key", key.as_str()), ("action", "preview")];
+                post_request(app, piotr, invoice_id, &fields, vec![(&format!("plik{i}.pdf"), PDF.to_vec())]).await.0
+            }
+        });
+        let statuses = futures::future::join_all(posts).await;
+        assert!(statuses.iter().all(|s| matches!(*s, StatusCode::OK | StatusCode::UNPROCESSABLE_ENTITY)), "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count(), 1, "{statuses:?}");
+        assert_eq!(count(key.clone()).await, "5");
+        app.stop().await;
+    };
+
+    quotas_refuse_with_a_translated_message_never_a_server_error => |backend| async move {
+        let settings = [("STYK_DEMO", "1"), ("STYK_QUOTA_UPLOADS_PER_DAY", "2"), ("STYK_QUOTA_ARCHIVES_QUEUED", "1")];
+        let app = TestApp::spawn_with(backend, &settings, axum::Router::new()).await;
+        let piotr = signed_in(&app, PIOTR).await;
+        let (invoice_id, _, _) = piekarnia_invoice(&app).await;
+        // Files: two a day for the account, whatever the form; the third is refused beside the field.
+        for (attempt, expected) in [(0, StatusCode::OK), (1, StatusCode::OK), (2, StatusCode::UNPROCESSABLE_ENTITY)] {
+            let (_, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;
+            let key = form_key(&html);
+            let fields = [("key", key.as_str()), ("explanation", "Limit"), ("action", "preview")];
+            let (status, html, _) = post_request(&app, &piotr, &invoice_id, &fields, vec![(&format!("{attempt}.pdf"), PDF.to_vec())]).await;
+            assert_eq!(status, expected, "file {attempt}");
+            if status != StatusCode::OK {
+                assert!(html.contains("the most files allowed in one day") && html.contains("Limit"), "{html}");
+            }
+        }
+        let (stored,): (i64,) = sqlx::query_as("SELECT count(*) FROM correction_attachments").fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(stored, 2);
+
+        // Archives: one waiting at a time. One being built (its lease held elsewhere) blocks a second.
+        let account_id = scalar(&app, "SELECT account_id FROM members WHERE email = $1", PIOTR).await;
+        sqlx::query(
+            "INSERT INTO invoice_archives (archive_id, account_id, period_from, period_to, locale, status, total, holder, lease_until, created_at)
+             VALUES ('busyarchive0001', $1, '2025-01-01', '2025-12-31', 'en', 'building', 10, 'elsewhere', $2, $3)",
+        )
+        .bind(&account_id)
+        .bind(styk::db::now_ms() + 3_600_000)
+        .bind(styk::db::now_ms())
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+        let response = piotr
+            .post(app.url("/invoices/archive"))
+            .header("Origin", app.url(""))
+            .header("Sec-Fetch-Site", "same-origin")
+            .header("Accept-Language", "en")
+            .form(&[("preset", "last_year")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(response.text().await.unwrap().contains("still being prepared"));
+        let (queued,): (i64,) = sqlx::query_as("SELECT count(*) FROM invoice_archives").fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(queued, 1, "nothing more was queued");
         app.stop().await;
     };
 }

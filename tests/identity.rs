@@ -266,7 +266,7 @@ async fn wait_for_outbox(app: &TestApp, template: &str, done: impl Fn(&str, i64)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn registration_with_proof_of_account_makes_a_member() {
+async fn registration_with_proof_of_account_asks_the_owners_and_only_approval_lets_in() {
     let smtp = TestMailServer::start();
     let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
     let (customer_number, invoice_number) = ola_account_numbers(&app).await;
@@ -303,10 +303,157 @@ async fn registration_with_proof_of_account_makes_a_member() {
             &[("token", &token), ("full_name", "Jan Kowal"), ("password", "chleb z masłem i miodem")],
         )
         .await;
-    assert_eq!(location(&done), "/sign-in?notice=registered");
-    assert_eq!(app.sign_in("jan.kowal@example.com", "chleb z masłem i miodem").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&done), "/sign-in?notice=access_requested");
+    // Knowing two printed numbers is not enough: no member yet, no sign-in, nothing of the account.
+    let jan = TestApp::new_client();
+    assert_eq!(
+        app.sign_in_with(&jan, "jan.kowal@example.com", "chleb z masłem i miodem").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        scalar_text(&app, "SELECT member_id FROM members WHERE email = $1", "jan.kowal@example.com").await,
+        None
+    );
+    assert_eq!(jan.get(app.url("/orders")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    // The owner is told, in the account's language, and sees the request on the members page.
+    let asked = smtp.wait_for(OLA, "Jan Kowal").await;
+    assert!(asked.text.contains("jan.kowal@example.com") && asked.text.contains("/account/members"), "{}", asked.text);
+    let ola = TestApp::new_client();
+    app.sign_in_with(&ola, OLA, DEMO_PASSWORD).await;
+    let page = ola.get(app.url("/account/members")).send().await.unwrap().text().await.unwrap();
+    let page = common::with_page_data(page);
+    assert!(page.contains("jan.kowal@example.com"), "{page}");
+    let request_id =
+        scalar_text(&app, "SELECT request_id FROM access_requests WHERE email = $1", "jan.kowal@example.com")
+            .await
+            .unwrap();
+    // Another account's owner cannot decide it, and learns nothing: the same answer as an unknown id.
+    let anna = TestApp::new_client();
+    app.sign_in_with(&anna, ANNA, DEMO_PASSWORD).await;
+    for id in [request_id.as_str(), "unknownrequestid"] {
+        let refused = app
+            .post_form_with(
+                &anna,
+                "/account/members",
+                &[("form", "access_decision"), ("request", id), ("decision", "approve")],
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{id}");
+    }
+    // The owner approves: Jan becomes a plain member, is told, and now gets in.
+    let approved = app
+        .post_form_with(
+            &ola,
+            "/account/members",
+            &[("form", "access_decision"), ("request", &request_id), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(location(&approved), "/account/members?notice=access_approved");
+    smtp.wait_for("jan.kowal@example.com", "Masz już dostęp").await; // in the account's language
+    assert_eq!(
+        app.sign_in_with(&jan, "jan.kowal@example.com", "chleb z masłem i miodem").await.status(),
+        StatusCode::SEE_OTHER
+    );
     let role = scalar_text(&app, "SELECT role FROM members WHERE email = $1", "jan.kowal@example.com").await;
     assert_eq!(role.as_deref(), Some("member"));
+    let audited = scalar_text(&app, "SELECT actor_id FROM audit_log WHERE action = $1", "access.approved").await;
+    assert!(audited.is_some(), "the approval is audited");
+    // A decided request cannot be decided again.
+    let again = app
+        .post_form_with(
+            &ola,
+            "/account/members",
+            &[("form", "access_decision"), ("request", &request_id), ("decision", "decline")],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_request_lets_nobody_in_and_staff_decide_for_accounts_without_owners() {
+    let smtp = TestMailServer::start();
+    let app = demo_app(Backend::Sqlite, &[("STYK_SMTP_URL", &smtp.url())]).await;
+    let (customer_number, invoice_number) = ola_account_numbers(&app).await;
+    let request = |email: &'static str| {
+        let (customer_number, invoice_number) = (customer_number.clone(), invoice_number.clone());
+        let app = &app;
+        let smtp = &smtp;
+        async move {
+            let sent = app
+                .post_form_with(
+                    &TestApp::new_client(),
+                    "/register",
+                    &[("customer_number", &customer_number), ("invoice_number", &invoice_number), ("email", email)],
+                )
+                .await;
+            assert_eq!(location(&sent), "/register?notice=registration_sent");
+            let mail = smtp.wait_for(email, "Piekarnia").await;
+            let link = mail.link(&format!("{}/register/complete?token=", app.address)).unwrap();
+            let token = link.split("token=").nth(1).unwrap().to_string();
+            let done = app
+                .post_form_with(
+                    &TestApp::new_client(),
+                    "/register/complete",
+                    &[("token", &token), ("full_name", "Obcy Człowiek"), ("password", "chleb z masłem i miodem")],
+                )
+                .await;
+            assert_eq!(location(&done), "/sign-in?notice=access_requested");
+            scalar_text(app, "SELECT request_id FROM access_requests WHERE email = $1 AND status = 'pending'", email)
+                .await
+                .unwrap()
+        }
+    };
+    let first = request("obcy@example.com").await;
+    let ola = TestApp::new_client();
+    app.sign_in_with(&ola, OLA, DEMO_PASSWORD).await;
+    let declined = app
+        .post_form_with(
+            &ola,
+            "/account/members",
+            &[("form", "access_decision"), ("request", &first), ("decision", "decline")],
+        )
+        .await;
+    assert_eq!(location(&declined), "/account/members?notice=access_declined");
+    smtp.wait_for("obcy@example.com", "została odrzucona").await;
+    assert_eq!(
+        app.sign_in_with(&TestApp::new_client(), "obcy@example.com", "chleb z masłem i miodem").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let hash = scalar_text(
+        &app,
+        "SELECT COALESCE(password_hash, 'cleared') FROM access_requests WHERE request_id = $1",
+        &first,
+    )
+    .await;
+    assert_eq!(hash.as_deref(), Some("cleared"), "the chosen password's hash does not outlive the decision");
+
+    // While the account has an owner, staff cannot decide; once it has none, they can.
+    let second = request("drugi@example.com").await;
+    let agent = TestApp::new_client();
+    let signed = app
+        .post_form_with(&agent, "/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD)])
+        .await;
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    let refused =
+        app.post_form_with(&agent, "/staff/access-requests", &[("request", &second), ("decision", "approve")]).await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    sqlx::query("UPDATE members SET role = 'member' WHERE email = $1")
+        .bind(OLA)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let page = common::with_page_data(
+        agent.get(app.url("/staff/access-requests")).send().await.unwrap().text().await.unwrap(),
+    );
+    assert!(page.contains("drugi@example.com"), "{page}");
+    let approved =
+        app.post_form_with(&agent, "/staff/access-requests", &[("request", &second), ("decision", "approve")]).await;
+    assert_eq!(location(&approved), "/staff/access-requests?notice=access_approved");
+    assert_eq!(
+        app.sign_in_with(&TestApp::new_client(), "drugi@example.com", "chleb z masłem i miodem").await.status(),
+        StatusCode::SEE_OTHER
+    );
     app.stop().await;
 }
 
@@ -388,6 +535,14 @@ async fn an_email_change_is_confirmed_from_the_new_address_and_told_to_the_old()
     let mail = smtp.wait_for("anna.new@example.com", "Confirm your new e-mail").await;
     let link = mail.link(&format!("{}/email-change?token=", app.address)).unwrap();
     let token = link.split("token=").nth(1).unwrap().to_string();
+    // Meanwhile: Anna is signed in on a second device too, and a reset link went to the old address.
+    let laptop = TestApp::new_client();
+    assert_eq!(app.sign_in_with(&laptop, ANNA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let forgot = app.post_form_with(&TestApp::new_client(), "/forgot-password", &[("email", ANNA)]).await;
+    assert_eq!(forgot.status(), StatusCode::SEE_OTHER);
+    let reset = smtp.wait_for(ANNA, "Reset your Styk password").await;
+    let reset_link = reset.link(&format!("{}/reset-password?token=", app.address)).unwrap();
+    assert_eq!(app.client.get(&reset_link).send().await.unwrap().status(), StatusCode::OK, "valid before the change");
     // Opening the link changes nothing (mail scanners open links); the button does.
     assert_eq!(app.client.get(&link).send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(scalar_text(&app, "SELECT email FROM members WHERE email = $1", ANNA).await.as_deref(), Some(ANNA));
@@ -395,11 +550,76 @@ async fn an_email_change_is_confirmed_from_the_new_address_and_told_to_the_old()
     assert_eq!(location(&confirmed), "/account/security?notice=email_changed");
     let notice = smtp.wait_for(ANNA, "Your e-mail address was changed").await;
     assert!(notice.text.contains("anna.new@example.com"));
+    // The reset link sent to the old address is void, the other device signed out, this one stays.
+    assert_eq!(app.client.get(&reset_link).send().await.unwrap().status(), StatusCode::GONE);
+    assert_eq!(laptop.get(app.url("/account")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/account").await.status(), StatusCode::OK);
     assert_eq!(
         app.sign_in_with(&TestApp::new_client(), "anna.new@example.com", DEMO_PASSWORD).await.status(),
         StatusCode::SEE_OTHER
     );
     app.stop().await;
+}
+
+on_both_backends! {
+    staff_give_only_the_access_their_role_allows_and_refusals_reveal_nothing => |backend| async move {
+        let app = demo_app(backend, &[]).await;
+        let (customer_number, _) = ola_account_numbers(&app).await;
+        let staff = |email: &'static str| {
+            let app = &app;
+            async move {
+                let client = TestApp::new_client();
+                let signed = app.post_form_with(&client, "/staff/sign-in", &[("email", email), ("password", DEMO_PASSWORD)]).await;
+                assert_eq!(signed.status(), StatusCode::SEE_OTHER, "{email}");
+                client
+            }
+        };
+        let invite = |client: reqwest::Client, number: String, email: &'static str, role: &'static str| {
+            let app = &app;
+            async move {
+                let response = app
+                    .post_form_with(&client, "/staff/invite-member", &[
+                        ("customer_number", number.as_str()), ("email", email), ("full_name", "Nowa Osoba"), ("role", role),
+                    ])
+                    .await;
+                let status = response.status();
+                (status, common::without_nonces(&response.text().await.unwrap()))
+            }
+        };
+        let refusals = || async {
+            let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM audit_log WHERE action = 'member.invite_refused'")
+                .fetch_one(&app.state.db.pool).await.unwrap();
+            count
+        };
+        // An agent may not make an owner: refused, audited, nobody invited.
+        let agent = staff("agent@demo.styk.pl").await;
+        let (status, _) = invite(agent.clone(), customer_number.clone(), "wlasciciel@example.com", "owner").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(refusals().await, 1);
+        assert_eq!(scalar_text(&app, "SELECT member_id FROM members WHERE email = $1", "wlasciciel@example.com").await, None);
+        // An agent may add a billing contact; a supervisor may make an owner.
+        let (status, _) = invite(agent.clone(), customer_number.clone(), "ksiegowa@example.com", "billing").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let supervisor = staff("supervisor@demo.styk.pl").await;
+        let (status, _) = invite(supervisor, customer_number.clone(), "wlasciciel@example.com", "owner").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let granted: Vec<(String,)> = sqlx::query_as("SELECT detail FROM audit_log WHERE action = 'member.invited' ORDER BY occurred_at")
+            .fetch_all(&app.state.db.pool).await.unwrap();
+        assert_eq!(granted.len(), 2, "every grant is audited");
+        // A CX analyst may invite nobody, and the answer is the same whether the number exists.
+        let analyst = staff("cx@demo.styk.pl").await;
+        let known = invite(analyst.clone(), customer_number.clone(), "a@example.com", "member").await;
+        let unknown = invite(analyst.clone(), "K-NOSUCH-0".to_string(), "a@example.com", "member").await;
+        assert_eq!(known.0, StatusCode::FORBIDDEN);
+        assert_eq!(known.0, unknown.0);
+        assert_eq!(
+            known.1.replace(&customer_number, "NUMBER"),
+            unknown.1.replace("K-NOSUCH-0", "NUMBER"),
+            "a refusal says nothing about which customer numbers exist"
+        );
+        assert_eq!(refusals().await, 3);
+        app.stop().await;
+    };
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -608,6 +828,48 @@ async fn a_flood_from_one_address_gets_429() {
     app.stop().await;
 }
 
+/// Guessing invoice numbers for one customer number is held back, but the counter forgets a day
+/// after the run began: nobody can block a company's registrations for good.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guessed_customer_number_is_held_back_for_a_while_never_for_good() {
+    let app = demo_app(Backend::Sqlite, &[("STYK_THROTTLE_ACCOUNT_LIMIT", "2")]).await;
+    let (customer_number, _) = ola_account_numbers(&app).await;
+    let guess = || async {
+        app.post_form_with(
+            &TestApp::new_client(),
+            "/register",
+            &[
+                ("customer_number", customer_number.as_str()),
+                ("invoice_number", "FV/1999/01/000001"),
+                ("email", "zgadywacz@example.com"),
+            ],
+        )
+        .await
+        .status()
+    };
+    assert_eq!(guess().await, StatusCode::SEE_OTHER);
+    assert_eq!(guess().await, StatusCode::SEE_OTHER);
+    assert_eq!(guess().await, StatusCode::TOO_MANY_REQUESTS, "held back past the limit");
+    // A long run of failures (more than the 100 after which a sign-in needs a reset) that began
+    // over a day ago and whose last block has run out: allowed again, and counted afresh.
+    let key = format!("customer:{}", customer_number.to_lowercase());
+    let day_ago = styk::db::now_ms() - 25 * 3_600_000;
+    sqlx::query(
+        "UPDATE auth_throttle SET attempts = 150, window_started_at = $1, blocked_until = $2 WHERE throttle_key = $3",
+    )
+    .bind(day_ago)
+    .bind(styk::db::now_ms() - 1)
+    .bind(&key)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(guess().await, StatusCode::SEE_OTHER);
+    let attempts =
+        scalar_text(&app, "SELECT CAST(attempts AS TEXT) FROM auth_throttle WHERE throttle_key = $1", &key).await;
+    assert_eq!(attempts.as_deref(), Some("1"));
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_and_forged_links_answer_410_with_a_way_forward() {
     let app = demo_app(Backend::Sqlite, &[]).await;
@@ -646,7 +908,31 @@ async fn without_smtp_a_demo_lists_its_mail_on_a_page() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let listed = app.client.post(app.url("/api/demo_mailbox")).header("Origin", &app.address).send().await.unwrap();
     assert_eq!(listed.status(), StatusCode::NOT_FOUND);
+    let page = app.client.get(app.url("/demo/mail")).header("Accept-Language", "en").send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(!page.text().await.unwrap().contains("Demo mailbox"), "the mailbox page does not exist");
     app.stop().await;
+}
+
+/// An installation whose first admin was invited is not empty: started in demo mode by mistake,
+/// it gets no demo accounts and no demo staff with the published password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_mode_loads_nothing_into_a_database_that_has_a_user() {
+    let database = common::TestDatabase::create(Backend::Sqlite).await;
+    let db = database.connect().await;
+    let config =
+        styk::config::Config::from_vars([("STYK_PUBLIC_URL".to_string(), "http://127.0.0.1:3000".to_string())])
+            .unwrap();
+    let actor = styk::auth::service::StaffActor { kind: "system", id: None, name: "Styk", ip: None };
+    styk::auth::service::insert_staff(&db, &config, actor, "root@example.com", "Ada Admin", "admin", "en")
+        .await
+        .unwrap();
+    assert!(!db.is_empty().await.unwrap());
+    assert!(!styk::demo::ensure_demo_data(&db, chrono::Utc::now().date_naive()).await.unwrap());
+    let (staff,): (i64,) = sqlx::query_as("SELECT count(*) FROM staff_users").fetch_one(&db.pool).await.unwrap();
+    let (accounts,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM customer_accounts").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((staff, accounts), (1, 0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -164,9 +164,11 @@ async fn every_page_form_and_server_function_records_its_step() {
         period,
         styk::i18n::Locale::en,
         100,
+        3,
     )
     .await
-    .unwrap();
+    .unwrap()
+    .expect("within the quota");
     let item_of = |page: &str| -> String {
         if page.contains("/corrections/") {
             correction_id.clone()

@@ -122,3 +122,32 @@ fn a_new_installation_gets_its_first_administrator_from_the_command_line() {
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.contains("--email: email_invalid") && stderr.contains("--name: required"), "{stderr}");
 }
+
+#[test]
+fn demo_mode_refuses_an_address_beyond_this_machine_with_one_line() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    for vars in [
+        [("STYK_DEMO", "1"), ("STYK_ADDR", "0.0.0.0:3000"), ("STYK_DATA_DIR", data_dir)],
+        [("STYK_DEMO", "1"), ("STYK_PUBLIC_URL", "https://portal.example.com"), ("STYK_DATA_DIR", data_dir)],
+    ] {
+        let output = styk(&vars, &[]).output().unwrap();
+        assert_ne!(output.status.code(), Some(0), "{vars:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_one_clear_line(&stderr, "STYK_DEMO");
+        assert!(stderr.contains("0.0.0.0:3000") || stderr.contains("https://portal.example.com"), "{stderr}");
+    }
+    assert!(!data.path().join("styk.db").exists(), "refused before touching the database");
+}
+
+#[test]
+fn demo_data_never_joins_an_installation_that_has_its_first_admin() {
+    let data = tempfile::tempdir().unwrap();
+    let vars = [("STYK_DATA_DIR", data.path().to_str().unwrap())];
+    let invited =
+        styk(&vars, &["invite-admin", "--email", "root@example.com", "--name", "Ada Admin"]).output().unwrap();
+    assert!(invited.status.success(), "{}", String::from_utf8_lossy(&invited.stderr));
+    let output = styk(&vars, &["demo", "--accounts", "2", "--orders-per-account", "1"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("users (staff included)"));
+}

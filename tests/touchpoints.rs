@@ -154,6 +154,26 @@ async fn the_metrics_endpoint_reports_the_queue_and_the_outbox() {
     app.stop().await;
 }
 
+/// Once a token is set, loopback is no longer enough (a reverse proxy on the host would make
+/// every request local): only the exact token opens the metrics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_token_the_metrics_ask_it_of_loopback_too() {
+    let token = "a-metrics-token-of-some-length";
+    let app = common::TestApp::spawn_with(Backend::Sqlite, &[("STYK_METRICS_TOKEN", token)], axum::Router::new()).await;
+    let scrape = |bearer: Option<&str>| {
+        let mut request = app.client.get(app.url("/metrics"));
+        if let Some(bearer) = bearer {
+            request = request.header("Authorization", format!("Bearer {bearer}"));
+        }
+        request.send()
+    };
+    assert_eq!(scrape(None).await.unwrap().status(), 403, "loopback without the token");
+    assert_eq!(scrape(Some("a-metrics-token-of-some-lengtH")).await.unwrap().status(), 403);
+    assert_eq!(scrape(Some("a-metrics-token")).await.unwrap().status(), 403, "a prefix is not the token");
+    assert_eq!(scrape(Some(token)).await.unwrap().status(), 200);
+    app.stop().await;
+}
+
 /// Every column of every row of `table`, as SQL literals, in a stable order.
 async fn rows_of(db: &styk::db::Db, table: &str, columns: &[String], order: &str) -> Vec<String> {
     let quoted: Vec<String> = columns.iter().map(|c| format!("quote({c})")).collect();

@@ -48,3 +48,15 @@ export async function waitForHydration(page: Page, testInfo: TestInfo) {
     await page.waitForFunction(() => (window as unknown as { __stykHydrated?: boolean }).__stykHydrated === true);
   }
 }
+
+/** Every demo person's password (README: demo sign-ins). */
+export const DEMO_PASSWORD = "Styk-Demo-2026!";
+
+/** Signs a customer in through the sign-in form, as a person would. */
+export async function signIn(page: Page, testInfo: TestInfo, email: string, password: string) {
+  await page.goto("/sign-in");
+  await waitForHydration(page, testInfo);
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}

@@ -1,17 +1,8 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { expectAccessible, waitForHydration, watchConsole } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO_PASSWORD, expectAccessible, signIn, waitForHydration, watchConsole } from "./helpers";
 import { linkIn, waitForMail } from "./mailbox";
 
-const DEMO_PASSWORD = "Styk-Demo-2026!";
 const ACCOUNT = "Piekarnia Ola Nowak sp. z o.o.";
-
-async function signIn(page: Page, testInfo: TestInfo, email: string, password: string) {
-  await page.goto("/sign-in");
-  await waitForHydration(page, testInfo);
-  await page.getByLabel("E-mail address").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).first().click();

@@ -101,44 +101,43 @@ async fn csv_file(State(state): State<AppState>, request: Request) -> Response {
     }
 }
 
+/// One row of the CSV, every cell made safe to open in a spreadsheet: payment references and texts
+/// may come from outside systems.
+fn write_row(writer: &mut csv::Writer<Vec<u8>>, cells: [&str; 7]) -> Result<(), csv::Error> {
+    writer.write_record(cells.map(crate::documents::spreadsheet::safe_cell).iter().map(|cell| cell.as_ref()))
+}
+
 fn statement_csv(requested: &Requested) -> Result<Vec<u8>, csv::Error> {
     let (locale, statement) = (requested.locale, &requested.statement);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let [date, document, text, debit, credit, balance] = headers(locale);
-    writer.write_record([date, document, text, debit, credit, balance, td_string!(locale, statement_col_currency)])?;
+    write_row(&mut writer, [date, document, text, debit, credit, balance, td_string!(locale, statement_col_currency)])?;
     let currency = statement.currency.as_str();
     let opening = td_string!(locale, statement_opening);
-    writer.write_record([
-        statement.from.as_str(),
-        "",
-        opening,
-        "",
-        "",
-        &plain_amount(statement.opening_minor),
-        currency,
-    ])?;
+    write_row(
+        &mut writer,
+        [statement.from.as_str(), "", opening, "", "", &plain_amount(statement.opening_minor), currency],
+    )?;
     for entry in &statement.entries {
         let amount = |minor: i64| if minor == 0 { String::new() } else { plain_amount(minor) };
-        writer.write_record([
-            entry.date.as_str(),
-            &entry.document,
-            &super::api::describe_entry(locale, entry.kind, entry.for_invoice.as_deref()),
-            &amount(entry.debit_minor),
-            &amount(entry.credit_minor),
-            &plain_amount(entry.balance_minor),
-            currency,
-        ])?;
+        write_row(
+            &mut writer,
+            [
+                entry.date.as_str(),
+                &entry.document,
+                &super::api::describe_entry(locale, entry.kind, entry.for_invoice.as_deref()),
+                &amount(entry.debit_minor),
+                &amount(entry.credit_minor),
+                &plain_amount(entry.balance_minor),
+                currency,
+            ],
+        )?;
     }
     let closing = td_string!(locale, statement_closing);
-    writer.write_record([
-        statement.to.as_str(),
-        "",
-        closing,
-        "",
-        "",
-        &plain_amount(statement.closing_minor),
-        currency,
-    ])?;
+    write_row(
+        &mut writer,
+        [statement.to.as_str(), "", closing, "", "", &plain_amount(statement.closing_minor), currency],
+    )?;
     writer.into_inner().map_err(|error| csv::Error::from(error.into_error()))
 }
 

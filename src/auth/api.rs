@@ -37,6 +37,16 @@ pub struct StaffView {
     pub is_me: bool,
 }
 
+/// Someone waiting for an owner's (or staff's) decision on their access to an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRequestView {
+    pub request_id: String,
+    pub full_name: String,
+    pub email: String,
+    pub account_name: String,
+    pub created_at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoMail {
     pub to: String,
@@ -47,7 +57,7 @@ pub struct DemoMail {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::{DemoMail, MemberView, SessionView, StaffView};
+    use super::{AccessRequestView, DemoMail, MemberView, SessionView, StaffView};
     use crate::auth::model::{MemberRole, StaffRole};
     use crate::auth::sessions::{current_principal, db_error, describe_device, Principal};
     use crate::error::AppError;
@@ -112,6 +122,23 @@ mod server {
                 pending: verified.is_none(),
             })
             .collect())
+    }
+
+    pub async fn access_requests() -> Result<Vec<AccessRequestView>, AppError> {
+        let principal = signed_in()?;
+        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
+        if !member.role.manages_members() {
+            return Err(AppError::Forbidden);
+        }
+        crate::auth::access::pending_for_account(&app_state()?.db, principal.account_id.as_deref().unwrap_or("")).await
+    }
+
+    pub async fn staff_access_requests() -> Result<Vec<AccessRequestView>, AppError> {
+        let principal = signed_in()?;
+        if !principal.viewer.staff().is_some_and(|staff| staff.role.handles_customers()) {
+            return Err(AppError::Forbidden);
+        }
+        crate::auth::access::pending_without_owner(&app_state()?.db).await
     }
 
     pub async fn staff_users() -> Result<Vec<StaffView>, AppError> {
@@ -183,6 +210,19 @@ pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
 #[server(prefix = "/api", endpoint = "account_members")]
 pub async fn account_members() -> Result<Vec<MemberView>, AppError> {
     server::account_members().await
+}
+
+/// Pending requests for access to the caller's account (owners only).
+#[server(prefix = "/api", endpoint = "access_requests")]
+pub async fn access_requests() -> Result<Vec<AccessRequestView>, AppError> {
+    server::access_requests().await
+}
+
+/// Pending requests for access to accounts that have no owner to decide them (staff who handle
+/// customers).
+#[server(prefix = "/api", endpoint = "staff_access_requests")]
+pub async fn staff_access_requests() -> Result<Vec<AccessRequestView>, AppError> {
+    server::staff_access_requests().await
 }
 
 /// Every staff user (admins only).

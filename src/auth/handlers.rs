@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/members", post(members_forms))
         .route("/staff/users", post(staff_users_forms))
         .route("/staff/invite-member", post(staff_invite_member))
+        .route("/staff/access-requests", post(staff_access_decision))
 }
 
 #[derive(Deserialize)]
@@ -93,6 +94,7 @@ async fn members_forms(State(state): State<AppState>, request: Request) -> Respo
         "invite_member" => invite_member(State(state), request).await,
         "member_role" => set_member_role(State(state), request).await,
         "member_remove" => remove_member(State(state), request).await,
+        "access_decision" => access_decision(State(state), request).await,
         _ => crate::server::errors::bare(StatusCode::BAD_REQUEST),
     }
 }
@@ -407,7 +409,7 @@ async fn complete_registration(State(state): State<AppState>, request: Request) 
     let (parts, form) = or_answer!(read_form::<NewPasswordForm>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
     match service::complete_registration(&state, &form.token, &form.full_name, &form.password, &client).await {
-        Ok(()) => see_other("/sign-in?notice=registered"),
+        Ok(()) => see_other("/sign-in?notice=access_requested"),
         Err(rejection) => {
             let link = link_view(&state, Purpose::Registration, &form.token).await.ok();
             reject(&state, parts, "register_complete", rejection, vec![("full_name", form.full_name)], link).await
@@ -488,8 +490,9 @@ async fn change_email(State(state): State<AppState>, request: Request) -> Respon
 async fn confirm_email_change(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<TokenQuery>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
-    let signed_in = principal(&parts).is_some();
-    match service::confirm_email_change(&state, &form.token, &client).await {
+    let current = principal(&parts);
+    let signed_in = current.is_some();
+    match service::confirm_email_change(&state, &form.token, current.as_ref(), &client).await {
         Ok(()) if signed_in => see_other("/account/security?notice=email_changed"),
         Ok(()) => see_other("/sign-in?notice=email_changed"),
         Err(rejection) => {
@@ -575,6 +578,49 @@ async fn remove_member(State(state): State<AppState>, request: Request) -> Respo
     }
 }
 
+#[derive(Deserialize)]
+struct AccessDecisionForm {
+    #[serde(default)]
+    request: String,
+    /// `approve` or `decline`.
+    #[serde(default)]
+    decision: String,
+}
+
+async fn access_decision(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = or_answer!(read_form::<AccessDecisionForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Member));
+    decide_access(state, parts, who, form, "/account/members", "members").await
+}
+
+async fn staff_access_decision(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, form) = or_answer!(read_form::<AccessDecisionForm>(&state, request).await);
+    let who = or_answer!(require(&parts, PrincipalKind::Staff));
+    decide_access(state, parts, who, form, "/staff/access-requests", "access_requests").await
+}
+
+async fn decide_access(
+    state: AppState,
+    parts: Parts,
+    who: Principal,
+    form: AccessDecisionForm,
+    page_path: &str,
+    feedback_form: &str,
+) -> Response {
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "decline" => false,
+        _ => return crate::server::errors::bare(StatusCode::BAD_REQUEST),
+    };
+    let client = Client::from_parts(&parts, &state.config);
+    match crate::auth::access::decide(&state, &who, &form.request, approve, &client).await {
+        Ok(()) => {
+            see_other(&format!("{page_path}?notice={}", if approve { "access_approved" } else { "access_declined" }))
+        }
+        Err(rejection) => reject(&state, parts, feedback_form, rejection, vec![], None).await,
+    }
+}
+
 // --- Staff --------------------------------------------------------------------------------------
 
 async fn create_staff(State(state): State<AppState>, request: Request) -> Response {
@@ -620,20 +666,17 @@ async fn staff_invite_member(State(state): State<AppState>, request: Request) ->
         ("full_name", form.full_name.clone()),
         ("role", form.role.clone()),
     ];
-    let account: Result<Option<(String,)>, sqlx::Error> =
-        sqlx::query_as("SELECT account_id FROM customer_accounts WHERE upper(customer_number) = upper($1)")
-            .bind(form.customer_number.trim())
-            .fetch_optional(&state.db.pool)
-            .await;
-    let account_id = match account {
-        Ok(Some((id,))) => id,
-        Ok(None) => {
-            let rejection = Rejection::Fields(vec![("customer_number", "customer_unknown")]);
-            return reject(&state, parts, "staff_invite_member", rejection, values, None).await;
-        }
-        Err(error) => return reject(&state, parts, "staff_invite_member", Rejection::from(error), values, None).await,
-    };
-    match service::invite_member(&state, &who, &account_id, &form.email, &form.full_name, &form.role, &client).await {
+    let invited = service::staff_invite_member(
+        &state,
+        &who,
+        &form.customer_number,
+        &form.email,
+        &form.full_name,
+        &form.role,
+        &client,
+    )
+    .await;
+    match invited {
         Ok(()) => see_other("/staff/invite-member?notice=member_invited"),
         Err(rejection) => reject(&state, parts, "staff_invite_member", rejection, values, None).await,
     }

@@ -29,6 +29,8 @@ pub const STEPS: &[R] = &[
     R::form("/account/members", "invite_member", J::Members, S::Invite),
     R::form("/account/members", "member_role", J::Members, S::ChangeRole),
     R::form("/account/members", "member_remove", J::Members, S::Remove),
+    R::server_fn("/api/access_requests", J::Members, S::List),
+    R::form("/account/members", "access_decision", J::Members, S::Decide),
     // Staff.
     R::page("/staff/sign-in", J::StaffSignIn).by_staff(),
     R::post("/staff/sign-in", J::StaffSignIn, S::Submit).by_staff(),
@@ -43,4 +45,7 @@ pub const STEPS: &[R] = &[
     R::form("/staff/users", "staff_status", J::StaffAdmin, S::ChangeStatus).by_staff(),
     R::page("/staff/invite-member", J::StaffAdmin).by_staff(),
     R::post("/staff/invite-member", J::StaffAdmin, S::Invite).by_staff(),
+    R::page("/staff/access-requests", J::StaffAdmin).by_staff(),
+    R::server_fn("/api/staff_access_requests", J::StaffAdmin, S::List).by_staff(),
+    R::post("/staff/access-requests", J::StaffAdmin, S::Decide).by_staff(),
 ];

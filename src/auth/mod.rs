@@ -3,11 +3,14 @@
 //! Shared with the browser: the model, the pages and the server functions they read through.
 //! Server only: domain types, hashing, sessions, tokens, throttling, audit, the flows and their
 //! HTTP endpoints.
+pub mod access_pages;
 pub mod api;
 pub mod journeys;
 pub mod model;
 pub mod pages;
 
+#[cfg(feature = "ssr")]
+pub mod access;
 #[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]

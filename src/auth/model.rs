@@ -67,6 +67,16 @@ impl StaffRole {
         matches!(self, StaffRole::Agent | StaffRole::Supervisor | StaffRole::Admin)
     }
 
+    /// Which access staff in this role may give a customer contact: agents add ordinary and
+    /// billing contacts; owners, who control who else gets in, are made by supervisors and admins.
+    pub fn may_grant(self, role: MemberRole) -> bool {
+        match self {
+            StaffRole::Agent => matches!(role, MemberRole::Member | MemberRole::Billing),
+            StaffRole::Supervisor | StaffRole::Admin => true,
+            StaffRole::CxAnalyst => false,
+        }
+    }
+
     /// Staff who handle customers' requests: correction reviews, complaints.
     pub fn handles_customers(self) -> bool {
         matches!(self, StaffRole::Agent | StaffRole::Supervisor | StaffRole::Admin)

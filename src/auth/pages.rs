@@ -599,6 +599,7 @@ pub fn MembersPage() -> impl IntoView {
                 </table>
             } />
         </section>
+        <crate::auth::access_pages::AccessRequestsPanel />
         <section class="panel">
             <h2>{t!(i18n, members_invite_title)}</h2>
             <p>{t!(i18n, members_invite_lead)}</p>
@@ -636,6 +637,7 @@ pub fn StaffHomePage() -> impl IntoView {
             <ul class="link-list">
                 {role.handles_customers().then(|| view! { <li><a href="/staff/corrections">{t!(i18n, staff_corrections_title)}</a></li> })}
                 {role.invites_customers().then(|| view! { <li><a href="/staff/invite-member">{t!(i18n, staff_invite_member_title)}</a></li> })}
+                {role.handles_customers().then(|| view! { <li><a href="/staff/access-requests">{t!(i18n, access_requests_title)}</a></li> })}
                 {(role == StaffRole::Admin).then(|| view! { <li><a href="/staff/users">{t!(i18n, staff_users_title)}</a></li> })}
                 <li><a href="/staff/security">{t!(i18n, security_title)}</a></li>
             </ul>
@@ -657,11 +659,15 @@ pub fn StaffSecurityPage() -> impl IntoView {
 #[component]
 pub fn StaffInviteMemberPage() -> impl IntoView {
     let i18n = use_i18n();
-    let allowed = use_viewer().staff().is_some_and(|s| s.role.invites_customers());
-    if !allowed {
+    let Some(staff_role) = use_viewer().staff().map(|s| s.role).filter(|role| role.invites_customers()) else {
         return view! { <SignInRequired title=text!(i18n, staff_invite_member_title) href="/staff/sign-in" /> }
             .into_any();
-    }
+    };
+    // Only the access this staff member may give is offered.
+    let roles: Vec<_> = member_role_options()
+        .into_iter()
+        .filter(|(code, _)| MemberRole::parse(code).is_some_and(|role| staff_role.may_grant(role)))
+        .collect();
     view! {
         <Title text=t_string!(i18n, staff_invite_member_title) />
         <section class="panel">
@@ -673,7 +679,7 @@ pub fn StaffInviteMemberPage() -> impl IntoView {
                 <Field form="staff_invite_member" name="customer_number" label=text!(i18n, field_customer_number) />
                 <Field form="staff_invite_member" name="full_name" label=text!(i18n, field_full_name) />
                 <Field form="staff_invite_member" name="email" kind="email" label=text!(i18n, field_email) />
-                <SelectField form="staff_invite_member" name="role" label=text!(i18n, field_role) options=member_role_options() value="owner" />
+                <SelectField form="staff_invite_member" name="role" label=text!(i18n, field_role) options=roles value="member" />
                 <button type="submit" class="button">{t!(i18n, members_invite_submit)}</button>
             </form>
         </section>
@@ -770,30 +776,39 @@ fn linkify(text: &str) -> impl IntoView {
         .collect_view()
 }
 
+/// The demo mailbox's address; the page exists only in demo mode.
+pub const DEMO_MAIL_PATH: &str = "/demo/mail";
+
 #[component]
 pub fn DemoMailPage() -> impl IntoView {
     let i18n = use_i18n();
     let mails = page_data(|| (), |_| demo_mailbox());
     view! {
-        <Title text=t_string!(i18n, demo_mail_title) />
-        <section class="panel">
-            <h1>{t!(i18n, demo_mail_title)}</h1>
-            <p>{t!(i18n, demo_mail_lead)}</p>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match mails.await {
-                        Err(_) => view! { <p>{t!(i18n, demo_mail_unavailable)}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p>{t!(i18n, demo_mail_empty)}</p> }.into_any(),
-                        Ok(list) => list.into_iter().map(|mail| view! {
-                            <article class="mail">
-                                <h2 class="mail__subject">{mail.subject.clone()}</h2>
-                                <p class="muted">{t!(i18n, demo_mail_to)} " " {mail.to.clone()} " · " {utc_minute(mail.created_at)}</p>
-                                <p class="mail__body">{linkify(&mail.text)}</p>
-                            </article>
-                        }).collect_view().into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match mails.await {
+                    // Outside demo mode (or with an SMTP server) the mailbox does not exist.
+                    Err(_) => view! { <crate::ui::pages::NotFound /> }.into_any(),
+                    Ok(list) => view! {
+                        <Title text=t_string!(i18n, demo_mail_title) />
+                        <section class="panel">
+                            <h1>{t!(i18n, demo_mail_title)}</h1>
+                            <p>{t!(i18n, demo_mail_lead)}</p>
+                            {if list.is_empty() {
+                                view! { <p>{t!(i18n, demo_mail_empty)}</p> }.into_any()
+                            } else {
+                                list.into_iter().map(|mail| view! {
+                                    <article class="mail">
+                                        <h2 class="mail__subject">{mail.subject.clone()}</h2>
+                                        <p class="muted">{t!(i18n, demo_mail_to)} " " {mail.to.clone()} " · " {utc_minute(mail.created_at)}</p>
+                                        <p class="mail__body">{linkify(&mail.text)}</p>
+                                    </article>
+                                }).collect_view().into_any()
+                            }}
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

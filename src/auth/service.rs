@@ -117,7 +117,7 @@ fn link(config: &Config, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", config.public_url)
 }
 
-async fn enqueue(
+pub(super) async fn enqueue(
     config: &Config,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     template: Template,
@@ -536,6 +536,11 @@ pub async fn invite_member(
     let role = problems.check("role", MemberRole::parse(role_raw).ok_or(FieldProblem::RoleInvalid));
     problems.into_result()?;
     let (email, name, role) = (email.expect("checked"), name.expect("checked"), role.expect("checked"));
+    if let Viewer::Staff(staff) = &inviter.viewer {
+        if !staff.role.may_grant(role) {
+            return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
+        }
+    }
     let account: Option<(String, String)> =
         sqlx::query_as("SELECT name, preferred_language FROM customer_accounts WHERE account_id = $1")
             .bind(account_id)
@@ -621,6 +626,50 @@ pub async fn invite_member(
     Ok(())
 }
 
+/// Staff invite a contact to the account with `customer_number`. Who may give which access is
+/// decided before the number is looked up, so a refusal says nothing about which numbers exist;
+/// every refusal is audited.
+#[allow(clippy::too_many_arguments)]
+pub async fn staff_invite_member(
+    state: &AppState,
+    inviter: &Principal,
+    customer_number: &str,
+    email_raw: &str,
+    name_raw: &str,
+    role_raw: &str,
+    client: &Client,
+) -> Result<(), Rejection> {
+    let Viewer::Staff(staff) = &inviter.viewer else {
+        return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
+    };
+    let role = MemberRole::parse(role_raw);
+    let allowed = staff.role.invites_customers() && role.is_none_or(|role| staff.role.may_grant(role));
+    if !allowed {
+        audit::record(
+            &state.db.pool,
+            AuditEntry {
+                actor_kind: "staff",
+                actor_id: Some(inviter.id()),
+                action: "member.invite_refused",
+                ip: Some(&client.ip),
+                detail: json!({ "staff_role": staff.role.as_str(), "role": role.map(MemberRole::as_str) }),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
+    }
+    let account: Option<(String,)> =
+        sqlx::query_as("SELECT account_id FROM customer_accounts WHERE upper(customer_number) = upper($1)")
+            .bind(customer_number.trim())
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let Some((account_id,)) = account else {
+        return Err(Rejection::Fields(vec![("customer_number", "customer_unknown")]));
+    };
+    invite_member(state, inviter, &account_id, email_raw, name_raw, role_raw, client).await
+}
+
 // ---------------------------------------------------------------------------------------------
 // Registration with proof of account
 
@@ -647,7 +696,7 @@ pub async fn register(
     let (customer_number, invoice_number, email) =
         (customer_number.expect("checked"), invoice_number.expect("checked"), email.expect("checked"));
     let customer_key = throttle::customer_key(&customer_number);
-    if !matches!(throttle::check(&state.db.pool, &customer_key).await?, Verdict::Allowed) {
+    if !matches!(throttle::check_decaying(&state.db.pool, &customer_key).await?, Verdict::Allowed) {
         return Err(rate_limited());
     }
     let account: Option<(String, String, String)> = sqlx::query_as(
@@ -705,13 +754,14 @@ pub async fn register(
     .await?;
     tx.commit().await?;
     if account.is_none() {
-        throttle::record_failure(&state.db.pool, &state.config.throttle, &customer_key).await?;
+        throttle::record_decaying_failure(&state.db.pool, &state.config.throttle, &customer_key).await?;
     }
     state.wake_mail_relay();
     Ok(())
 }
 
-/// Finishes a registration from its link: the person becomes a member of the account.
+/// Finishes a registration from its link: the person's address is proven, and their request for
+/// access goes to the account's owners (`access`). They become a member only once approved.
 pub async fn complete_registration(
     state: &AppState,
     token: &str,
@@ -739,42 +789,15 @@ pub async fn complete_registration(
     let Some(account_id) = row.account_id.clone().filter(|_| taken.is_none()) else {
         return Err(Rejection::LinkInvalid);
     };
-    let (language,): (String,) =
-        sqlx::query_as("SELECT preferred_language FROM customer_accounts WHERE account_id = $1")
-            .bind(&account_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let member_id = new_id();
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO members (member_id, account_id, email, full_name, role, preferred_language, password_hash,
-                              email_verified_at, password_changed_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'member', $5, $6, $7, $7, $7, $7)",
-    )
-    .bind(&member_id)
-    .bind(&account_id)
-    .bind(email.as_str())
-    .bind(name.as_str())
-    .bind(&language)
-    .bind(&hash)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut *tx,
-        AuditEntry {
-            actor_kind: "member",
-            actor_id: Some(&member_id),
-            action: "registration.completed",
-            subject_kind: Some("member"),
-            subject_id: Some(&member_id),
-            account_id: Some(&account_id),
-            ip: Some(&client.ip),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let requester = super::access::Requester {
+        account_id: &account_id,
+        email: email.as_str(),
+        full_name: name.as_str(),
+        password_hash: &hash,
+    };
+    super::access::open(state, &mut tx, requester, client).await?;
     tx.commit().await?;
+    state.wake_mail_relay();
     Ok(())
 }
 
@@ -932,8 +955,15 @@ pub async fn request_email_change(
     Ok(())
 }
 
-/// Applies an e-mail change from its link and tells the old address.
-pub async fn confirm_email_change(state: &AppState, token: &str, client: &Client) -> Result<(), Rejection> {
+/// Applies an e-mail change from its link and tells the old address. Reset links sent to the old
+/// address stop working and every other session of the person ends: whoever held the old
+/// mailbox or a session keeps no way in. `confirming` is the session that confirms, if any.
+pub async fn confirm_email_change(
+    state: &AppState,
+    token: &str,
+    confirming: Option<&Principal>,
+    client: &Client,
+) -> Result<(), Rejection> {
     let mut tx = state.db.begin_write().await?;
     let row = match tokens::consume(&mut tx, Purpose::EmailChange, token).await? {
         Ok(row) => row,
@@ -957,6 +987,10 @@ pub async fn confirm_email_change(state: &AppState, token: &str, client: &Client
         .bind(&member_id)
         .execute(&mut *tx)
         .await?;
+    tokens::revoke_for_principal(&mut tx, Purpose::PasswordReset, &member_id).await?;
+    let keep =
+        confirming.filter(|principal| principal.id() == member_id).map(|principal| principal.auth_session_id.as_str());
+    let ended = sessions::end_all(&mut *tx, PrincipalKind::Member, &member_id, keep, "email_changed").await?;
     enqueue(&state.config, &mut tx, Template::EmailChanged { new_email: row.email.clone() }, &language, &old_email)
         .await?;
     audit::record(
@@ -969,7 +1003,7 @@ pub async fn confirm_email_change(state: &AppState, token: &str, client: &Client
             subject_id: Some(&member_id),
             account_id: row.account_id.as_deref(),
             ip: Some(&client.ip),
-            detail: json!({ "before": old_email, "after": row.email }),
+            detail: json!({ "before": old_email, "after": row.email, "sessions_ended": ended }),
         },
     )
     .await?;

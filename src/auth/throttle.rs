@@ -99,6 +99,15 @@ pub async fn check(pool: &AnyPool, key: &str) -> Result<Verdict, sqlx::Error> {
     })
 }
 
+/// Whether registrations naming a customer number ([`customer_key`]) are held back. Unlike an
+/// e-mail's counter it has no reset to unlock it, so it only ever blocks for a while.
+pub async fn check_decaying(pool: &AnyPool, key: &str) -> Result<Verdict, sqlx::Error> {
+    Ok(match check(pool, key).await? {
+        Verdict::NeedsReset => Verdict::Allowed,
+        verdict => verdict,
+    })
+}
+
 /// Records a failure under `key` and blocks it for a growing delay past the limit.
 pub async fn record_failure(pool: &AnyPool, config: &ThrottleConfig, key: &str) -> Result<(), sqlx::Error> {
     let now = now_ms();
@@ -111,6 +120,39 @@ pub async fn record_failure(pool: &AnyPool, config: &ThrottleConfig, key: &str) 
     .bind(now)
     .fetch_one(pool)
     .await?;
+    block_past_limit(pool, config, key, attempts, now).await
+}
+
+/// How long a decaying counter ([`record_decaying_failure`]) remembers a run of failures.
+pub const DECAY_MS: i64 = 86_400_000;
+
+/// Records a failure under a counter that starts again a day after its run of failures began, as
+/// the per-address counters do after their window: a customer number that someone guessed at
+/// is held back for a while, never refused for good.
+pub async fn record_decaying_failure(pool: &AnyPool, config: &ThrottleConfig, key: &str) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let (attempts,): (i64,) = sqlx::query_as(
+        "INSERT INTO auth_throttle (throttle_key, attempts, window_started_at) VALUES ($1, 1, $2)
+         ON CONFLICT (throttle_key) DO UPDATE SET
+            attempts = CASE WHEN auth_throttle.window_started_at <= $3 THEN 1 ELSE auth_throttle.attempts + 1 END,
+            window_started_at = CASE WHEN auth_throttle.window_started_at <= $3 THEN $2 ELSE auth_throttle.window_started_at END
+         RETURNING attempts",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - DECAY_MS)
+    .fetch_one(pool)
+    .await?;
+    block_past_limit(pool, config, key, attempts, now).await
+}
+
+async fn block_past_limit(
+    pool: &AnyPool,
+    config: &ThrottleConfig,
+    key: &str,
+    attempts: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let limit = config.account_limit as i64;
     if attempts >= limit {
         let window = config.window.as_millis() as i64;

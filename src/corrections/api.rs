@@ -159,9 +159,8 @@ mod server {
     }
 
     pub async fn staff_correction(correction_id: String) -> Result<(CorrectionView, Vec<InvoiceLine>), AppError> {
-        let staff_id = handling_staff()?;
+        handling_staff()?;
         let db = &app_state()?.db;
-        store::start_review(db, &staff_id, &correction_id).await?;
         let view = store::detail(db, Scope::Staff, &correction_id).await?;
         let lines = store::invoice_lines(db, &view.invoice_id).await?;
         note_subject("correction", &view.correction_id);
@@ -193,7 +192,8 @@ pub async fn correction_queue() -> Result<Vec<CorrectionRow>, AppError> {
     server::correction_queue().await
 }
 
-/// One request for staff with the invoice's lines beside it; opening it starts the review.
+/// One request for staff with the invoice's lines beside it. Reading it changes nothing: the
+/// review starts with the page's "Start review" form.
 #[server(prefix = "/api", endpoint = "staff_correction")]
 pub async fn staff_correction(correction_id: String) -> Result<(CorrectionView, Vec<InvoiceLine>), AppError> {
     server::staff_correction(correction_id).await

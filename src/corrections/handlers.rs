@@ -1,8 +1,7 @@
 //! The correction forms and files: the customer's request (a multipart post that previews,
 //! attaches and submits), the staff decision, and the attachments' downloads for each side.
-use super::attachments::{self, header_file_name, Upload};
 use super::domain::{typed_buyer, typed_changes, CorrectionReason, Decision, MAX_EXPLANATION};
-use super::store::{self, DecisionRefusal, NewCorrection, Scope, MAX_ATTACHMENTS};
+use super::store::{self, DecisionRefusal, Kept, NewCorrection, Scope};
 use crate::auth::guard::billing_member;
 use crate::auth::sessions::Principal;
 use crate::error::AppError;
@@ -13,7 +12,8 @@ use crate::server::render::{page, see_other};
 use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
 use crate::ui::form::FormFeedback;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use crate::uploads::{self, header_file_name};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +22,7 @@ use axum::{Form, Router};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/invoices/{id}/correct", post(request_form))
+        .route("/invoices/{id}/correct", post(request_form).layer(uploads::without_axums_default_limit()))
         .route("/corrections/{id}/attachments/{attachment}", get(customer_attachment))
         .route("/staff/corrections/{id}", post(decision_form))
         .route("/staff/corrections/{id}/attachments/{attachment}", get(staff_attachment))
@@ -35,58 +35,11 @@ pub fn is_upload_path(path: &str) -> bool {
 
 /// The largest body the request form may send: its files and its fields.
 pub fn upload_body_limit(state: &AppState) -> usize {
-    state.config.attachment_max_bytes * MAX_ATTACHMENTS + state.config.body_limit
+    uploads::body_limit(state.config.attachment_max_bytes, state.config.body_limit)
 }
 
 fn handling_staff(parts: &Parts) -> Result<String, AppError> {
     crate::auth::guard::handling_staff_of(parts.extensions.get::<Principal>())
-}
-
-/// The form as posted: its text fields and its files.
-struct Posted {
-    fields: Vec<(String, String)>,
-    files: Vec<Upload>,
-}
-
-impl Posted {
-    fn get(&self, name: &str) -> Option<String> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    }
-}
-
-/// Reads the multipart body; a file longer than `max` is cut there and flagged. `None` when the
-/// body is not a readable multipart form.
-async fn read_multipart(mut multipart: Multipart, max: usize) -> Option<Posted> {
-    let mut posted = Posted { fields: Vec::new(), files: Vec::new() };
-    while let Ok(Some(mut field)) = multipart.next_field().await {
-        let name = field.name().unwrap_or_default().to_string();
-        if let Some(file_name) = field.file_name().map(str::to_string) {
-            // An empty file input still sends a part, with no name and no bytes.
-            let mut content = Vec::new();
-            let mut oversize = false;
-            while let Ok(Some(chunk)) = field.chunk().await {
-                if content.len() + chunk.len() > max {
-                    oversize = true;
-                    break;
-                }
-                content.extend_from_slice(&chunk);
-            }
-            if file_name.is_empty() && content.is_empty() {
-                continue;
-            }
-            if oversize {
-                content.clear();
-            }
-            posted.files.push(Upload { file_name, content, oversize });
-        } else {
-            let value = field.text().await.ok()?;
-            if posted.fields.len() >= 2_000 {
-                return None;
-            }
-            posted.fields.push((name, value.chars().take(4_000).collect()));
-        }
-    }
-    Some(posted)
 }
 
 async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
@@ -108,11 +61,17 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
         Err(error) => return refuse(&parts, error),
     };
     let copy = Request::from_parts(parts.clone(), body);
-    let Ok(multipart) = Multipart::from_request(copy, &state).await else {
-        return crate::server::errors::bare(StatusCode::BAD_REQUEST);
-    };
-    let Some(posted) = read_multipart(multipart, state.config.attachment_max_bytes).await else {
-        return crate::server::errors::bare(StatusCode::BAD_REQUEST);
+    let posted = match uploads::read(copy, &state, state.config.attachment_max_bytes).await {
+        Ok(posted) => posted,
+        Err(unreadable) => {
+            // Nothing of a post that broke off is kept (the body layer answers 413 instead when
+            // the body was over its limit).
+            tracing::info!(%unreadable, "refused a correction form post");
+            if let Some(note) = &note {
+                note.error("unreadable_upload");
+            }
+            return crate::server::errors::bare(StatusCode::BAD_REQUEST);
+        }
     };
     if let Some(note) = &note {
         note.subject("invoice", &invoice_id);
@@ -141,29 +100,34 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
             return refuse(&parts, error);
         }
     }
-    let mut attached = form.attachments.len();
     for upload in &posted.files {
-        if attached >= MAX_ATTACHMENTS {
-            problems.push(("files".into(), "too_many_files"));
-            break;
-        }
-        match attachments::check(upload) {
-            Ok(file) => {
-                if let Err(error) = store::add_attachment(
-                    &state.db,
-                    &account_id,
-                    &key,
-                    &file.file_name,
-                    file.content_type,
-                    &upload.content,
-                )
-                .await
-                {
-                    return refuse(&parts, error);
-                }
-                attached += 1;
+        let file = match uploads::check(upload) {
+            Ok(file) => file,
+            Err(code) => {
+                problems.push(("files".into(), code));
+                continue;
             }
-            Err(code) => problems.push(("files".into(), code)),
+        };
+        let kept = store::add_attachment(
+            &state.db,
+            &account_id,
+            &key,
+            &file,
+            &upload.content,
+            state.config.quotas.uploads_per_day,
+        )
+        .await;
+        match kept {
+            Ok(Kept::Stored) => {}
+            Ok(Kept::FormFull) => {
+                problems.push(("files".into(), "too_many_files"));
+                break;
+            }
+            Ok(Kept::QuotaReached) => {
+                problems.push(("files".into(), "upload_quota_reached"));
+                break;
+            }
+            Err(error) => return refuse(&parts, error),
         }
     }
 
@@ -273,6 +237,15 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
         note.subject("correction", &correction_id);
     }
     let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    if get("form").as_deref() == Some("start_review") {
+        if let Some(note) = &note {
+            note.form("start_review");
+        }
+        return match store::start_review(&state.db, &staff_id, &correction_id).await {
+            Ok(()) => see_other(&format!("/staff/corrections/{correction_id}?notice=review_started")),
+            Err(error) => refuse(&parts, error),
+        };
+    }
     let mut feedback = FormFeedback::for_form("decision");
     feedback.values = fields.clone();
     let Some(decision) = get("decision").as_deref().and_then(Decision::parse) else {

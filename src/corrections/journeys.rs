@@ -18,6 +18,7 @@ pub const STEPS: &[R] = &[
     R::server_fn("/api/correction_queue", J::CorrectionRequest, S::List).by_staff(),
     R { step: S::Review, ..R::page("/staff/corrections/{id}", J::CorrectionRequest) }.by_staff(),
     R::server_fn("/api/staff_correction", J::CorrectionRequest, S::Review).by_staff(),
+    R::form("/staff/corrections/{id}", "start_review", J::CorrectionRequest, S::Review).by_staff(),
     R::post("/staff/corrections/{id}", J::CorrectionRequest, S::Decide).by_staff(),
     R::get("/staff/corrections/{id}/attachments/{attachment}", J::CorrectionRequest, S::Attachment).by_staff(),
 ];

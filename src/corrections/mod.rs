@@ -7,8 +7,6 @@ pub mod journeys;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod attachments;
-#[cfg(feature = "ssr")]
 pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod ksef;

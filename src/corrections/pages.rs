@@ -610,6 +610,15 @@ fn StaffCorrection(view: CorrectionView, lines: Vec<InvoiceLine>) -> impl IntoVi
                 <crate::ui::priced::LinesTable lines=invoice_lines currency=currency />
             </section>
         </div>
+        {(view.status == CorrectionStatus::Submitted).then(|| view! {
+            <section class="panel">
+                <form method="post" action=action.clone() class="inline-form">
+                    <input type="hidden" name="form" value="start_review" />
+                    <p>{t!(i18n, correction_start_review_lead)}</p>
+                    <button type="submit" class="button button--quiet">{t!(i18n, correction_start_review)}</button>
+                </form>
+            </section>
+        })}
         {open.then(|| view! {
             <section class="panel">
                 <h2>{t!(i18n, correction_decision)}</h2>

@@ -28,7 +28,7 @@ impl Scope<'_> {
 }
 
 /// At most this many files per request.
-pub const MAX_ATTACHMENTS: usize = 5;
+pub const MAX_ATTACHMENTS: usize = crate::uploads::FILES_PER_FORM;
 
 /// The invoice's lines as the form offers them.
 pub async fn invoice_lines(db: &Db, invoice_id: &str) -> Result<Vec<InvoiceLine>, AppError> {
@@ -125,32 +125,68 @@ pub async fn draft_attachments(db: &Db, account_id: &str, key: &str) -> Result<V
         .collect())
 }
 
-/// Keeps a checked file for the form with `key` (see `attachments::check`).
+/// What became of a file offered to a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    Stored,
+    /// The form holds its [`MAX_ATTACHMENTS`] files already.
+    FormFull,
+    /// The account attached its quota of files within the last 24 hours.
+    QuotaReached,
+}
+
+/// Keeps a checked file (see `uploads::check`) for the form with `key`, with its size and SHA-256,
+/// unless the form is full or the account has used its daily quota.
+///
+/// Both limits are counted and the file inserted in one write transaction that first locks the
+/// account's row, so concurrent posts take turns: six at once under one key store five.
 pub async fn add_attachment(
     db: &Db,
     account_id: &str,
     key: &str,
-    file_name: &str,
-    content_type: &str,
+    file: &crate::uploads::CheckedFile,
     content: &[u8],
-) -> Result<(), AppError> {
+    uploads_per_day: i64,
+) -> Result<Kept, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_error)?;
+    db.take_turns_on_account(&mut tx, account_id).await.map_err(db_error)?;
+    let now = now_ms();
+    let (in_form, today): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN request_key = $2 AND correction_id IS NULL THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN created_at > $3 THEN 1 ELSE 0 END), 0)
+         FROM correction_attachments WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .bind(key)
+    .bind(now - 86_400_000)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    if in_form as usize >= MAX_ATTACHMENTS {
+        return Ok(Kept::FormFull);
+    }
+    if today >= uploads_per_day {
+        return Ok(Kept::QuotaReached);
+    }
     sqlx::query(
         "INSERT INTO correction_attachments (attachment_id, account_id, request_key, file_name, content_type,
-                                             size_bytes, content, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                             size_bytes, sha256, content, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new_id())
     .bind(account_id)
     .bind(key)
-    .bind(file_name)
-    .bind(content_type)
+    .bind(&file.file_name)
+    .bind(file.content_type)
     .bind(content.len() as i64)
+    .bind(crate::uploads::sha256_hex(content))
     .bind(content.to_vec())
-    .bind(now_ms())
-    .execute(&db.pool)
+    .bind(now)
+    .execute(&mut *tx)
     .await
     .map_err(db_error)?;
-    Ok(())
+    tx.commit().await.map_err(db_error)?;
+    Ok(Kept::Stored)
 }
 
 /// Removes a file from a form not yet submitted.
@@ -612,21 +648,39 @@ pub async fn of_invoice(
     ))
 }
 
-/// A staff member opened a submitted request: it is in review, with them.
+/// A staff member takes a submitted request into review (the page's "Start review" form; opening
+/// the page changes nothing). Audited; a request already in review or decided stays as it is.
 pub async fn start_review(db: &Db, staff_id: &str, correction_id: &str) -> Result<(), AppError> {
     if !looks_like_id(correction_id) {
         return Err(AppError::NotFound);
     }
-    sqlx::query(
+    let mut tx = db.begin_write().await.map_err(db_error)?;
+    let started = sqlx::query(
         "UPDATE correction_requests SET status = 'in_review', reviewer_id = $1, review_started_at = $2
          WHERE correction_id = $3 AND status = 'submitted'",
     )
     .bind(staff_id)
     .bind(now_ms())
     .bind(correction_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await
     .map_err(db_error)?;
+    if started.rows_affected() == 1 {
+        audit::record(
+            &mut *tx,
+            AuditEntry {
+                actor_kind: "staff",
+                actor_id: Some(staff_id),
+                action: "correction.review_started",
+                subject_kind: Some("correction"),
+                subject_id: Some(correction_id),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(db_error)?;
+    }
+    tx.commit().await.map_err(db_error)?;
     Ok(())
 }
 
@@ -640,17 +694,27 @@ pub async fn attachment(
     if !looks_like_id(correction_id) || !looks_like_id(attachment_id) {
         return Err(AppError::NotFound);
     }
-    sqlx::query_as(
-        "SELECT file_name, content_type, content FROM correction_attachments
-         WHERE attachment_id = $1 AND correction_id = $2 AND ($3 IS NULL OR account_id = $3)",
-    )
-    .bind(attachment_id)
-    .bind(correction_id)
-    .bind(scope.account())
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(db_error)?
-    .ok_or(AppError::NotFound)
+    let (file_name, content_type, content, size_bytes, sha256): (String, String, Vec<u8>, i64, Option<String>) =
+        sqlx::query_as(
+            "SELECT file_name, content_type, content, size_bytes, sha256 FROM correction_attachments
+             WHERE attachment_id = $1 AND correction_id = $2 AND ($3 IS NULL OR account_id = $3)",
+        )
+        .bind(attachment_id)
+        .bind(correction_id)
+        .bind(scope.account())
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_error)?
+        .ok_or(AppError::NotFound)?;
+    let intact = match &sha256 {
+        Some(sha256) => crate::uploads::is_intact(&content, size_bytes, sha256),
+        None => content.len() as i64 == size_bytes,
+    };
+    if !intact {
+        tracing::error!(attachment_id, correction_id, "a stored attachment no longer matches its size and SHA-256");
+        return Err(AppError::Internal);
+    }
+    Ok((file_name, content_type, content))
 }
 
 /// Why a decision was not taken.

@@ -127,13 +127,39 @@ impl Db {
         }
     }
 
+    /// Makes write transactions about one customer account take turns, so that a count read
+    /// inside one (a quota, the files of a form) cannot be passed by posting at once. SQLite's
+    /// write transaction (`begin_write`) is such a lock already; under PostgreSQL's READ COMMITTED
+    /// the account's row is locked (`NO KEY`: rows that merely reference the account still go in).
+    pub async fn take_turns_on_account(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        account_id: &str,
+    ) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT account_id FROM customer_accounts WHERE account_id = $1 FOR NO KEY UPDATE")
+                .bind(account_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// A round trip to the database, for `/health`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_: AnyQueryResult| ())
     }
 
+    /// Whether the database has no customer accounts and no users of any kind, staff included:
+    /// the only kind of database demo data may go into (an installation whose first admin was
+    /// just invited is not empty).
     pub async fn is_empty(&self) -> Result<bool, sqlx::Error> {
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customer_accounts").fetch_one(&self.pool).await?;
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM customer_accounts) + (SELECT COUNT(*) FROM members)
+                  + (SELECT COUNT(*) FROM staff_users)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(count == 0)
     }
 }

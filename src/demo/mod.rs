@@ -66,7 +66,9 @@ pub struct DemoSummary {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    #[error("the database already holds customer accounts; demo data goes into an empty database only")]
+    #[error(
+        "the database already holds accounts or users (staff included); demo data goes into an empty database only"
+    )]
     NotEmpty,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -74,7 +76,9 @@ pub enum DemoError {
     Password(#[from] PasswordError),
 }
 
-/// Loads the small demo into an empty database. Returns whether it loaded anything.
+/// Loads the small demo into an empty database: one without customer accounts and without users
+/// of any kind, so that demo staff with the published password never join a real installation
+/// (one whose first admin was invited before it first started). Returns whether it loaded anything.
 pub async fn ensure_demo_data(db: &Db, today: NaiveDate) -> Result<bool, DemoError> {
     if !db.is_empty().await? {
         return Ok(false);

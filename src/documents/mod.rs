@@ -4,6 +4,8 @@
 //!
 //! Layout happens first, into pages of drawing operations, so that every page can say "page N
 //! of M" and tables can repeat their header after a page break.
+pub mod spreadsheet;
+
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point};
 use krilla::page::PageSettings;

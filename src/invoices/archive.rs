@@ -48,7 +48,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Stores a request for the account's invoices issued in `period`; archives of more than
-/// `notify_over` invoices are announced by e-mail when ready.
+/// `notify_over` invoices are announced by e-mail when ready. `None` when the account already has
+/// `max_waiting` archives queued or being built (each may take a year of PDFs to make).
 pub async fn enqueue(
     db: &Db,
     account_id: &str,
@@ -56,13 +57,26 @@ pub async fn enqueue(
     period: Period,
     locale: Locale,
     notify_over: i64,
-) -> Result<String, AppError> {
+    max_waiting: i64,
+) -> Result<Option<String>, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_error)?;
+    db.take_turns_on_account(&mut tx, account_id).await.map_err(db_error)?;
+    let (waiting,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM invoice_archives WHERE account_id = $1 AND status IN ('queued', 'building')",
+    )
+    .bind(account_id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    if waiting >= max_waiting {
+        return Ok(None);
+    }
     let (total,): (i64,) =
         sqlx::query_as("SELECT count(*) FROM invoices WHERE account_id = $1 AND issue_date >= $2 AND issue_date <= $3")
             .bind(account_id)
             .bind(period.from.to_iso())
             .bind(period.to.to_iso())
-            .fetch_one(&db.pool)
+            .fetch_one(&mut *tx)
             .await
             .map_err(db_error)?;
     let archive_id = new_id();
@@ -80,10 +94,11 @@ pub async fn enqueue(
     .bind(total)
     .bind(i64::from(total > notify_over))
     .bind(now_ms())
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await
     .map_err(db_error)?;
-    Ok(archive_id)
+    tx.commit().await.map_err(db_error)?;
+    Ok(Some(archive_id))
 }
 
 #[derive(serde::Deserialize)]
@@ -125,8 +140,28 @@ async fn request_archive(State(state): State<AppState>, request: Request) -> Res
         }
     };
     let locale = locale_from_headers(&parts.headers);
-    match enqueue(&state.db, &account_id, Some(&member_id), period, locale, state.config.archive_notify_over).await {
-        Ok(archive_id) => {
+    let config = &state.config;
+    match enqueue(
+        &state.db,
+        &account_id,
+        Some(&member_id),
+        period,
+        locale,
+        config.archive_notify_over,
+        config.quotas.archives_queued,
+    )
+    .await
+    {
+        Ok(None) => {
+            if let Some(note) = StepNote::of(&parts) {
+                note.error("archive_quota_reached");
+            }
+            let mut feedback = FormFeedback::for_form("archive");
+            feedback.values = vec![("from".into(), form.from), ("to".into(), form.to)];
+            feedback.alert = Some("archive_quota_reached".into());
+            page(&state, parts, Some(feedback), None, StatusCode::TOO_MANY_REQUESTS).await
+        }
+        Ok(Some(archive_id)) => {
             state.wake_archive_worker();
             if let Some(note) = StepNote::of(&parts) {
                 note.subject("archive", &archive_id);

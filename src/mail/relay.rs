@@ -92,6 +92,34 @@ pub struct Relay {
     pub wakeup: Arc<Notify>,
     /// Sent and dead-lettered mail are touchpoints of the e-mail channel.
     pub touchpoints: Recorder,
+    /// How long mail files in a [`Transport::Folder`] are kept: they hold one-time links.
+    pub folder_retention: Duration,
+}
+
+/// How often the mail folder is swept of files past their retention.
+const FOLDER_SWEEP_EVERY: Duration = Duration::from_secs(600);
+
+/// Removes the files in `dir` last written more than `retention` ago; returns how many. Mail
+/// written without an SMTP server carries reset and invitation links, which must not lie around
+/// in plain files for good.
+pub async fn remove_old_mail_files(dir: &std::path::Path, retention: Duration) -> std::io::Result<usize> {
+    let mut entries = match tokio::fs::read_dir(dir).await {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(error) => return Err(error),
+    };
+    let mut removed = 0;
+    while let Some(entry) = entries.next_entry().await? {
+        let path = entry.path();
+        let is_mail = matches!(path.extension().and_then(|e| e.to_str()), Some("eml" | "json"));
+        let metadata = entry.metadata().await?;
+        let old = metadata.modified()?.elapsed().is_ok_and(|age| age > retention);
+        if is_mail && metadata.is_file() && old {
+            tokio::fs::remove_file(&path).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// The journey an e-mail belongs to, by its template.
@@ -99,7 +127,9 @@ fn journey_of(template: &str) -> Journey {
     match template {
         "member_invitation" | "staff_invitation" => Journey::Invitation,
         "password_reset" => Journey::PasswordReset,
-        "registration_verify" | "registration_existing" => Journey::Registration,
+        "registration_verify" | "registration_existing" | "access_requested" | "access_decided" => {
+            Journey::Registration
+        }
         "password_changed" => Journey::PasswordChange,
         "reorder_requested" => Journey::Reorder,
         _ => Journey::EmailChange,
@@ -109,9 +139,20 @@ fn journey_of(template: &str) -> Journey {
 impl Relay {
     /// Sends due mail until `shutdown` turns true. Mail still pending then stays in the outbox.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut last_sweep: Option<std::time::Instant> = None;
         loop {
             if *shutdown.borrow() {
                 return;
+            }
+            if let Transport::Folder(dir) = &self.transport {
+                if last_sweep.is_none_or(|at| at.elapsed() >= FOLDER_SWEEP_EVERY) {
+                    last_sweep = Some(std::time::Instant::now());
+                    match remove_old_mail_files(dir, self.folder_retention).await {
+                        Ok(0) => {}
+                        Ok(removed) => tracing::info!(removed, "removed mail files past their retention"),
+                        Err(error) => tracing::warn!(%error, "cannot sweep the mail folder"),
+                    }
+                }
             }
             let sent = match self.send_due().await {
                 Ok(count) => count,
@@ -264,5 +305,33 @@ impl Relay {
                     .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(row.body_html.clone())),
             )
             .map_err(|e| format!("message: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remove_old_mail_files;
+    use std::time::{Duration, SystemTime};
+
+    #[tokio::test]
+    async fn mail_files_past_their_retention_are_removed_and_others_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, age_days: u64| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "x").unwrap();
+            let written = SystemTime::now() - Duration::from_secs(age_days * 86_400);
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(written).unwrap();
+        };
+        write("1-old.eml", 8);
+        write("1-old.json", 8);
+        write("2-new.eml", 1);
+        write("notes.txt", 30);
+        let removed = remove_old_mail_files(dir.path(), Duration::from_secs(7 * 86_400)).await.unwrap();
+        assert_eq!(removed, 2);
+        let mut left: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        left.sort();
+        assert_eq!(left, ["2-new.eml", "notes.txt"], "only mail files are the relay's to remove");
+        assert_eq!(remove_old_mail_files(&dir.path().join("absent"), Duration::ZERO).await.unwrap(), 0);
     }
 }

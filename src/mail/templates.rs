@@ -63,6 +63,19 @@ pub enum Template {
         to: String,
         link: String,
     },
+    /// Sent to an account's owners: someone proved they deal with the account and asks for access.
+    AccessRequested {
+        account_name: String,
+        requester_name: String,
+        requester_email: String,
+        link: String,
+    },
+    /// Sent to the person who asked for access: the owners (or staff) decided.
+    AccessDecided {
+        account_name: String,
+        approved: bool,
+        link: String,
+    },
     /// Staff decided on a correction request.
     CorrectionDecided {
         invoice_number: String,
@@ -90,6 +103,8 @@ impl Template {
             Template::CorrectionReceived { .. } => "correction_received",
             Template::ArchiveReady { .. } => "archive_ready",
             Template::CorrectionDecided { .. } => "correction_decided",
+            Template::AccessRequested { .. } => "access_requested",
+            Template::AccessDecided { .. } => "access_decided",
         }
     }
 }
@@ -273,6 +288,33 @@ impl Template {
                     after: vec![t(td_string!(locale, mail_archive_kept))],
                 }
             }
+            Template::AccessRequested { account_name, requester_name, requester_email, link } => {
+                let values = [
+                    ("account", account_name.as_str()),
+                    ("name", requester_name.as_str()),
+                    ("email", requester_email.as_str()),
+                ];
+                Parts {
+                    subject: fill(td_string!(locale, mail_access_requested_subject), &values),
+                    paragraphs: vec![fill(td_string!(locale, mail_access_requested_body), &values)],
+                    action: Some((t(td_string!(locale, mail_action_review_access)), link.clone())),
+                    after: vec![t(td_string!(locale, mail_access_requested_unknown))],
+                }
+            }
+            Template::AccessDecided { account_name, approved, link } => {
+                let values = [("account", account_name.as_str())];
+                let (subject, body) = if *approved {
+                    (td_string!(locale, mail_access_approved_subject), td_string!(locale, mail_access_approved_body))
+                } else {
+                    (td_string!(locale, mail_access_declined_subject), td_string!(locale, mail_access_declined_body))
+                };
+                Parts {
+                    subject: fill(subject, &values),
+                    paragraphs: vec![fill(body, &values)],
+                    action: Some((t(td_string!(locale, nav_sign_in)), link.clone())),
+                    after: vec![],
+                }
+            }
             Template::CorrectionDecided { invoice_number, status, corrective_number, note, link } => {
                 use crate::corrections::domain::CorrectionStatus as S;
                 let values =
@@ -361,6 +403,14 @@ mod tests {
                 link: link.clone(),
             },
             Template::ArchiveReady { from: "2026-01-01".into(), to: "2026-03-31".into(), link: link.clone() },
+            Template::AccessRequested {
+                account_name: "Piekarnia".into(),
+                requester_name: "Jan Obcy".into(),
+                requester_email: "jan@example.com".into(),
+                link: link.clone(),
+            },
+            Template::AccessDecided { account_name: "Piekarnia".into(), approved: true, link: link.clone() },
+            Template::AccessDecided { account_name: "Piekarnia".into(), approved: false, link: link.clone() },
         ]
     }
 

@@ -1,25 +1,34 @@
 //! `/metrics` in the Prometheus text format: the touchpoint queue (nothing is dropped silently)
-//! and the mail outbox. Readable from loopback, or from elsewhere with `STYK_METRICS_TOKEN`.
+//! and the mail outbox. Readable with `STYK_METRICS_TOKEN` once one is set, else from loopback only.
 use super::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
+use subtle::ConstantTimeEq;
 
+/// Once a token is set it is asked of every scraper, loopback included: a reverse proxy on the
+/// same host makes every outside request look local. Without one, only loopback clients may read.
 fn allowed(state: &AppState, request: &Request) -> bool {
-    let loopback =
-        request.extensions().get::<ConnectInfo<SocketAddr>>().is_some_and(|ConnectInfo(a)| a.ip().is_loopback());
-    let token = state.config.metrics_token.as_ref().is_some_and(|token| {
-        request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|given| given.as_bytes() == token.expose_secret().as_bytes())
-    });
-    loopback || token
+    let Some(token) = state.config.metrics_token.as_ref() else {
+        return request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_some_and(|ConnectInfo(address)| address.ip().is_loopback());
+    };
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Compared as digests, in constant time: neither the token's length nor how much of it a
+    // guess got right shows in the time the answer takes.
+    let digest = |text: &str| Sha256::digest(text.as_bytes());
+    bool::from(digest(given).ct_eq(&digest(token.expose_secret())))
 }
 
 pub async fn metrics(State(state): State<AppState>, request: Request) -> Response {

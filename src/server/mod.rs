@@ -240,8 +240,9 @@ fn start_workers(
         let (db, wakeup, max_attempts, stop) =
             (state.db.clone(), state.mail_wakeup.clone(), state.config.mail.max_attempts, stop.clone());
         let touchpoints = state.touchpoints.clone();
+        let folder_retention = state.config.mail.dir_retention;
         tokio::spawn(async move {
-            Relay { db, transport, from, max_attempts, wakeup, touchpoints }.run(stop).await;
+            Relay { db, transport, from, max_attempts, wakeup, touchpoints, folder_retention }.run(stop).await;
         })
     };
     let cleanup = {

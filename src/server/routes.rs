@@ -34,8 +34,15 @@ use tracing::Level;
 
 pub fn router(state: AppState, extra: Router<AppState>) -> Router {
     // Pages opened from one-time links are served by their handlers, which check the link first.
-    let routes: Vec<_> =
-        app_routes().iter().filter(|route| !auth::handlers::LINK_PAGES.contains(&route.path())).cloned().collect();
+    // The demo mailbox shows every sign-in link the portal sends: outside demo mode it does not
+    // exist (the fallback answers 404).
+    let demo = state.config.demo;
+    let routes: Vec<_> = app_routes()
+        .iter()
+        .filter(|route| !auth::handlers::LINK_PAGES.contains(&route.path()))
+        .filter(|route| demo || route.path() != crate::auth::pages::DEMO_MAIL_PATH)
+        .cloned()
+        .collect();
     let options = state.leptos_options.clone();
     let config = state.config.clone();
     let context_state = state.clone();

@@ -85,6 +85,7 @@ pub fn field_error_text(locale: Locale, code: &str) -> &'static str {
         "file_empty" => td_string!(locale, field_error_file_empty),
         "file_type_not_allowed" => td_string!(locale, field_error_file_type_not_allowed),
         "too_many_files" => td_string!(locale, field_error_too_many_files),
+        "upload_quota_reached" => td_string!(locale, field_error_upload_quota_reached),
         "partly_same_as_asked" => td_string!(locale, field_error_partly_same_as_asked),
         _ => td_string!(locale, field_error_invalid),
     }
@@ -107,6 +108,8 @@ pub fn alert_text(locale: Locale, code: &str) -> &'static str {
         "nothing_to_correct" => td_string!(locale, alert_nothing_to_correct),
         "not_correctable" => td_string!(locale, alert_not_correctable),
         "already_decided" => td_string!(locale, alert_already_decided),
+        "archive_quota_reached" => td_string!(locale, alert_archive_quota_reached),
+        "access_request_taken" => td_string!(locale, alert_access_request_taken),
         _ => td_string!(locale, err_internal),
     }
 }
@@ -136,6 +139,10 @@ pub fn notice_text(locale: Locale, code: &str) -> Option<&'static str> {
         "address_default_set" => td_string!(locale, notice_address_default_set),
         "correction_submitted" => td_string!(locale, notice_correction_submitted),
         "correction_decided" => td_string!(locale, notice_correction_decided),
+        "review_started" => td_string!(locale, notice_review_started),
+        "access_requested" => td_string!(locale, notice_access_requested),
+        "access_approved" => td_string!(locale, notice_access_approved),
+        "access_declined" => td_string!(locale, notice_access_declined),
         _ => return None,
     })
 }

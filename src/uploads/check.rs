@@ -8,7 +8,7 @@
 pub struct Upload {
     pub file_name: String,
     pub content: Vec<u8>,
-    /// The file was longer than the limit (its content is cut there).
+    /// The file was longer than the limit; none of its content was kept.
     pub oversize: bool,
 }
 
