@@ -15,7 +15,7 @@ use styk::db::{ids::new_id, Db};
 use styk::invoices::archive;
 use styk::invoices::domain::Period;
 use styk::invoices::pdf::{invoice_pdf, load};
-use styk::orders::domain::Date;
+use styk::kernel::dates::Date;
 
 const INVOICES: usize = 1_000;
 const LINES: usize = 8;
@@ -73,7 +73,7 @@ async fn seed(db: &Db) -> (String, Vec<String>) {
                 let price = 1_250 + 317 * line as i64;
                 let rate = [2300, 800, 500][line % 3];
                 let net = quantity * price;
-                (quantity, price, rate, net, styk::orders::domain::vat_of(net, rate))
+                (quantity, price, rate, net, styk::kernel::money::vat_of(net, rate))
             })
             .collect();
         let net: i64 = lines.iter().map(|l| l.3).sum();

@@ -2,9 +2,9 @@
 use crate::accounts::pages::{AccountPage, AddressesPage, ProfilePage, StatementPage};
 use crate::auth::access_pages::StaffAccessRequestsPage;
 use crate::auth::pages::{
-    provide_viewer, DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage,
-    RegisterCompletePage, RegisterPage, ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage,
-    StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage, StaffUsersPage,
+    DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage, RegisterCompletePage, RegisterPage,
+    ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage, StaffInviteMemberPage, StaffSecurityPage,
+    StaffSignInPage, StaffUsersPage,
 };
 use crate::corrections::pages::{
     CorrectionFormPage, CorrectionPage, CorrectionsPage, StaffCorrectionPage, StaffCorrectionsPage,
@@ -112,15 +112,29 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Who is signed in, as the server saw it when it rendered the page.
+fn provide_viewer() {
+    let viewer = crate::ui::loaded::shared_value(|| {
+        #[cfg(feature = "ssr")]
+        {
+            crate::auth::sessions::current_principal().map(|p| p.viewer).unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            crate::kernel::viewer::Viewer::Anonymous
+        }
+    });
+    provide_context(viewer);
+}
+
 /// The language context, made on the server before `I18nContextProvider` (which finds it and makes
 /// none of its own), in an owner whose effects are paused.
 ///
 /// leptos_i18n's context has an effect that writes the language cookie. On the server that effect
 /// is a task of its own, and when that task ran on the other thread while the page's owner was
-/// being disposed, its read of the disposed language signal panicked: up to 2 pages in 1,000
-/// requests in a row, 5 in each orders benchmark run (about 300,000 pages), none since; with
-/// `RUST_BACKTRACE` set each panic cost hundreds of millions of instructions. The server needs none
-/// of it: the page reads the language once, and only `set_language` writes the cookie.
+/// being disposed, its read of the disposed language signal panicked, now and then under load.
+/// The server needs none of it: the page reads the language once, and only `set_language` writes
+/// the cookie.
 #[cfg(feature = "ssr")]
 fn provide_language_without_effects() {
     let owner = Owner::current().map(|page| page.child()).unwrap_or_else(Owner::new);
@@ -142,7 +156,7 @@ mod tests {
     async fn the_server_provides_the_language_from_the_cookie() {
         let _ = any_spawner::Executor::init_tokio();
         let request = axum::http::Request::get("/orders")
-            .header(axum::http::header::COOKIE, format!("{}=pl", crate::server::language::LOCALE_COOKIE))
+            .header(axum::http::header::COOKIE, format!("{}=pl", crate::i18n::LOCALE_COOKIE))
             .body(())
             .unwrap();
         let page = Owner::new();

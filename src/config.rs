@@ -520,11 +520,10 @@ impl Config {
 ///
 /// sqlx runs each SQLite connection's queries on a thread of its own, and under load every
 /// connection of the pool is busy, so a pool much larger than the machine has cores only makes
-/// those threads take turns on the CPU with the ones serving requests. On a 2-core machine the
-/// order history under 50 connections took a fifth less CPU a page with 4 connections than with
-/// 16 (median of five interleaved pairs: 587 against 730 µs) and its p99 fell from about 30 to
-/// 24 ms; 2 were no better than 4. A PostgreSQL connection is a socket to a server that does the
-/// work, so its pool stays at 16.
+/// those threads take turns on the CPU with the ones serving requests (measured with the orders
+/// benchmark: less CPU a page and a lower p99 at twice the cores than at 16; fewer were no
+/// better). A PostgreSQL connection is a socket to a server that does the work, so its pool stays
+/// at 16.
 fn default_pool_size(backend: Backend) -> u64 {
     match backend {
         Backend::Sqlite => std::thread::available_parallelism().map_or(4, |cores| cores.get() as u64 * 2).clamp(4, 16),

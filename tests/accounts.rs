@@ -3,29 +3,12 @@
 //! them, roles, and one account never reaching another's addresses.
 mod common;
 
-use common::{with_page_data, without_nonces, TestApp, DEMO_PASSWORD};
+use common::{demo_app, get as page, signed_in, without_nonces, TestApp};
 use reqwest::StatusCode;
-use styk::config::Backend;
 
 const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
 const JEDRZEJ: &str = "jedrzej@demo.styk.pl"; // plain member of the same account
 const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
-
-async fn demo_app(backend: Backend) -> TestApp {
-    TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = TestApp::new_client();
-    assert_eq!(app.sign_in_with(&client, email, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
-    client
-}
-
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
-    let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
-    let status = response.status();
-    (status, with_page_data(response.text().await.unwrap()))
-}
 
 async fn post(
     app: &TestApp,
@@ -67,7 +50,7 @@ fn address_form<'a>(id: &'a str, postal: &'a str, country: &'a str) -> Vec<(&'a 
 
 on_both_backends! {
     the_profile_checks_each_field_and_keeps_what_was_typed => |backend| async move {
-        let app = demo_app(backend).await;
+        let app = demo_app(backend, &[]).await;
         let ola = signed_in(&app, OLA).await;
         let (status, html) = page(&app, &ola, "/account/profile").await;
         assert_eq!(status, StatusCode::OK);
@@ -109,7 +92,7 @@ on_both_backends! {
     };
 
     addresses_are_checked_by_country_and_orders_keep_theirs => |backend| async move {
-        let app = demo_app(backend).await;
+        let app = demo_app(backend, &[]).await;
         let ola = signed_in(&app, OLA).await;
         let before = addresses_of(&app, OLA).await;
 
@@ -174,7 +157,7 @@ on_both_backends! {
     };
 
     another_accounts_addresses_answer_exactly_as_unknown_ones => |backend| async move {
-        let app = demo_app(backend).await;
+        let app = demo_app(backend, &[]).await;
         let ola = signed_in(&app, OLA).await;
         let anna_address = addresses_of(&app, ANNA).await.remove(0).0;
         let unknown = "0000000000000000zzzz";
@@ -220,7 +203,7 @@ on_both_backends! {
     };
 
     the_statement_adds_up_and_downloads_as_csv_and_a_pdf_a_reader_opens => |backend| async move {
-        let app = demo_app(backend).await;
+        let app = demo_app(backend, &[]).await;
         let ola = signed_in(&app, OLA).await;
         let (status, html) = page(&app, &ola, "/account/statement?from=2025-01-01&to=2025-12-31").await;
         assert_eq!(status, StatusCode::OK);

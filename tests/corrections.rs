@@ -5,7 +5,7 @@
 mod common;
 
 use common::smtp::TestMailServer;
-use common::{with_page_data, TestApp, DEMO_PASSWORD};
+use common::{demo_app, get, signed_in, staff, TestApp};
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 
@@ -13,26 +13,6 @@ const PIOTR: &str = "piotr@demo.styk.pl"; // billing member, Piekarnia Ola Nowak
 const JEDRZEJ: &str = "jedrzej@demo.styk.pl"; // plain member of the same account
 const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
 const AGENT: &str = "agent@demo.styk.pl";
-
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = TestApp::new_client();
-    assert_eq!(app.sign_in_with(&client, email, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
-    client
-}
-
-async fn staff(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = TestApp::new_client();
-    let response =
-        app.post_form_with(&client, "/staff/sign-in", &[("email", email), ("password", DEMO_PASSWORD)]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    client
-}
-
-async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
-    let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
-    let status = response.status();
-    (status, with_page_data(response.text().await.unwrap()))
-}
 
 async fn get_bytes(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, Vec<u8>) {
     let response = client.get(app.url(path)).send().await.unwrap();
@@ -269,7 +249,7 @@ on_both_backends! {
     };
 
     another_account_reaches_no_correction_by_any_route => |backend| async move {
-        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let app = demo_app(backend, &[]).await;
         let piotr = signed_in(&app, PIOTR).await;
         let (invoice_id, _, price) = piekarnia_invoice(&app).await;
         let (_, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;
@@ -341,7 +321,7 @@ on_both_backends! {
     };
 
     partly_accepting_issues_the_decided_values_and_rejecting_issues_nothing => |backend| async move {
-        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let app = demo_app(backend, &[]).await;
         let piotr = signed_in(&app, PIOTR).await;
         let (invoice_id, _, price) = piekarnia_invoice(&app).await;
         let mut requests = Vec::new();
@@ -417,7 +397,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 on_both_backends! {
     large_files_are_stored_byte_for_byte_or_refused_with_nothing_stored => |backend| async move {
-        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let app = demo_app(backend, &[]).await;
         let piotr = signed_in(&app, PIOTR).await;
         let (invoice_id, _, price) = piekarnia_invoice(&app).await;
         let (_, html) = get(&app, &piotr, &format!("/invoices/{invoice_id}/correct")).await;

@@ -3,7 +3,7 @@
 mod common;
 
 use common::smtp::{free_port, TestMailServer};
-use common::{session_cookie, without_nonces, TestApp, DEMO_PASSWORD};
+use common::{demo_app, location, session_cookie, staff, without_nonces, TestApp, DEMO_PASSWORD};
 use reqwest::StatusCode;
 use std::time::Duration;
 use styk::config::Backend;
@@ -11,16 +11,6 @@ use styk::config::Backend;
 const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
 const PIOTR: &str = "piotr@demo.styk.pl"; // billing, same account
 const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
-
-async fn demo_app(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    let mut settings = vec![("STYK_DEMO", "1")];
-    settings.extend_from_slice(extra);
-    TestApp::spawn_with(backend, &settings, axum::Router::new()).await
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
-}
 
 /// A client that keeps no cookies: each request says exactly which session it presents.
 fn bare_client() -> reqwest::Client {
@@ -430,11 +420,7 @@ async fn a_declined_request_lets_nobody_in_and_staff_decide_for_accounts_without
 
     // While the account has an owner, staff cannot decide; once it has none, they can.
     let second = request("drugi@example.com").await;
-    let agent = TestApp::new_client();
-    let signed = app
-        .post_form_with(&agent, "/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD)])
-        .await;
-    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    let agent = staff(&app, "agent@demo.styk.pl").await;
     let refused =
         app.post_form_with(&agent, "/staff/access-requests", &[("request", &second), ("decision", "approve")]).await;
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
@@ -565,15 +551,6 @@ on_both_backends! {
     staff_give_only_the_access_their_role_allows_and_refusals_reveal_nothing => |backend| async move {
         let app = demo_app(backend, &[]).await;
         let (customer_number, _) = ola_account_numbers(&app).await;
-        let staff = |email: &'static str| {
-            let app = &app;
-            async move {
-                let client = TestApp::new_client();
-                let signed = app.post_form_with(&client, "/staff/sign-in", &[("email", email), ("password", DEMO_PASSWORD)]).await;
-                assert_eq!(signed.status(), StatusCode::SEE_OTHER, "{email}");
-                client
-            }
-        };
         let invite = |client: reqwest::Client, number: String, email: &'static str, role: &'static str| {
             let app = &app;
             async move {
@@ -592,7 +569,7 @@ on_both_backends! {
             count
         };
         // An agent may not make an owner: refused, audited, nobody invited.
-        let agent = staff("agent@demo.styk.pl").await;
+        let agent = staff(&app, "agent@demo.styk.pl").await;
         let (status, _) = invite(agent.clone(), customer_number.clone(), "wlasciciel@example.com", "owner").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert_eq!(refusals().await, 1);
@@ -600,14 +577,14 @@ on_both_backends! {
         // An agent may add a billing contact; a supervisor may make an owner.
         let (status, _) = invite(agent.clone(), customer_number.clone(), "ksiegowa@example.com", "billing").await;
         assert_eq!(status, StatusCode::SEE_OTHER);
-        let supervisor = staff("supervisor@demo.styk.pl").await;
+        let supervisor = staff(&app, "supervisor@demo.styk.pl").await;
         let (status, _) = invite(supervisor, customer_number.clone(), "wlasciciel@example.com", "owner").await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let granted: Vec<(String,)> = sqlx::query_as("SELECT detail FROM audit_log WHERE action = 'member.invited' ORDER BY occurred_at")
             .fetch_all(&app.state.db.pool).await.unwrap();
         assert_eq!(granted.len(), 2, "every grant is audited");
         // A CX analyst may invite nobody, and the answer is the same whether the number exists.
-        let analyst = staff("cx@demo.styk.pl").await;
+        let analyst = staff(&app, "cx@demo.styk.pl").await;
         let known = invite(analyst.clone(), customer_number.clone(), "a@example.com", "member").await;
         let unknown = invite(analyst.clone(), "K-NOSUCH-0".to_string(), "a@example.com", "member").await;
         assert_eq!(known.0, StatusCode::FORBIDDEN);
@@ -700,13 +677,7 @@ async fn admins_create_and_disable_staff_and_disabling_ends_their_sessions() {
         app.post_form("/staff/sign-in", &[("email", OLA), ("password", DEMO_PASSWORD)]).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let agent = TestApp::new_client();
-    assert_eq!(
-        app.post_form_with(&agent, "/staff/sign-in", &[("email", "agent@demo.styk.pl"), ("password", DEMO_PASSWORD)])
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
+    let agent = staff(&app, "agent@demo.styk.pl").await;
     assert_eq!(agent.get(app.url("/staff")).send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(
         agent.get(app.url("/account")).send().await.unwrap().status(),

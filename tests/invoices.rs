@@ -2,18 +2,12 @@
 //! keyset pages that walk every invoice once, overdue computed from today, bad input answered.
 mod common;
 
-use common::{with_page_data, TestApp, DEMO_PASSWORD};
+use common::{demo_app, get, TestApp, DEMO_PASSWORD};
 use reqwest::StatusCode;
 
 const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
 const JEDRZEJ: &str = "jedrzej@demo.styk.pl"; // plain member of the same account
 const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
-
-async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
-    let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
-    let status = response.status();
-    (status, with_page_data(response.text().await.unwrap()))
-}
 
 /// The invoices a list page offers as PDFs (one link a row), in page order.
 fn listed(html: &str) -> Vec<String> {
@@ -25,7 +19,7 @@ fn listed(html: &str) -> Vec<String> {
 
 on_both_backends! {
     the_invoice_list_pages_through_the_accounts_own_invoices_once => |backend| async move {
-        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let app = demo_app(backend, &[]).await;
         let ola = TestApp::new_client();
         assert_eq!(app.sign_in_with(&ola, OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
         let (account,): (String,) = sqlx::query_as("SELECT account_id FROM members WHERE email = $1")
@@ -110,7 +104,7 @@ on_both_backends! {
     };
 
     an_invoice_shows_its_lines_taxes_and_payments_to_its_own_account_only => |backend| async move {
-        let app = TestApp::spawn_with(backend, &[("STYK_DEMO", "1")], axum::Router::new()).await;
+        let app = demo_app(backend, &[]).await;
         let ola = TestApp::new_client();
         assert_eq!(app.sign_in_with(&ola, OLA, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
         let (invoice_id, number, reference): (String, String, String) = sqlx::query_as(

@@ -3,7 +3,7 @@
 //! data download; and no password, token or typed text in the store.
 mod common;
 
-use common::{settle, TestApp, DEMO_PASSWORD};
+use common::{demo_app, settle, TestApp, DEMO_PASSWORD};
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -14,12 +14,6 @@ use styk::touchpoints::model::Signals;
 const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
 const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
 const ADMIN: &str = "admin@demo.styk.pl";
-
-async fn demo_app(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    let mut settings = vec![("STYK_DEMO", "1")];
-    settings.extend_from_slice(extra);
-    TestApp::spawn_with(backend, &settings, axum::Router::new()).await
-}
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     let (n,): (i64,) =

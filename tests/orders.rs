@@ -4,10 +4,9 @@
 mod common;
 
 use common::smtp::TestMailServer;
-use common::{page_data_of, settle, with_page_data, without_nonces, TestApp, DEMO_PASSWORD};
+use common::{demo_app, get, page_data_of, settle, signed_in, without_nonces, TestApp};
 use reqwest::StatusCode;
 use std::collections::HashSet;
-use styk::config::Backend;
 
 const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
 const PIOTR: &str = "piotr@demo.styk.pl"; // billing member of the same account
@@ -15,18 +14,6 @@ const ANNA: &str = "anna@demo.styk.pl"; // owner, Northwind Provisions Ltd
 
 /// An id of the right shape that no order has.
 const UNKNOWN_ID: &str = "0000000000000000zzzz";
-
-async fn demo_app(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    let mut settings = vec![("STYK_DEMO", "1")];
-    settings.extend_from_slice(extra);
-    TestApp::spawn_with(backend, &settings, axum::Router::new()).await
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = TestApp::new_client();
-    assert_eq!(app.sign_in_with(&client, email, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
-    client
-}
 
 /// The order ids of a member's account, newest first.
 async fn orders_of(app: &TestApp, email: &str) -> Vec<String> {
@@ -39,12 +26,6 @@ async fn orders_of(app: &TestApp, email: &str) -> Vec<String> {
     .await
     .unwrap();
     rows.into_iter().map(|(id,)| id).collect()
-}
-
-async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
-    let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
-    let status = response.status();
-    (status, with_page_data(response.text().await.unwrap()))
 }
 
 async fn server_fn(app: &TestApp, client: &reqwest::Client, path: &str, body: &str) -> (StatusCode, String) {

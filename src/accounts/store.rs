@@ -378,7 +378,7 @@ pub const STATEMENT_MAX_DAYS: i64 = 366;
 
 /// The statement of an account over a period (by default from the first of January to today).
 pub async fn statement(db: &Db, account_id: &str, params: &StatementParams) -> Result<StatementView, AppError> {
-    use crate::orders::domain::Date;
+    use crate::kernel::dates::Date;
     let today = crate::ui::format::utc_date(now_ms());
     let mut problems: Vec<(String, String)> = Vec::new();
     let mut date = |field: &str, raw: &str, default: String| match raw.trim() {

@@ -5,11 +5,11 @@
 //! decided by staff. Until then the person has no member row, so nothing of the account can
 //! reach them. Every step is audited and the person is told the outcome either way.
 use super::audit::{self, AuditEntry};
-use super::model::{MemberRole, Viewer};
 use super::service::{enqueue, Rejection};
 use super::sessions::{db_error, Client, Principal};
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
+use crate::kernel::viewer::{MemberRole, Viewer};
 use crate::mail::Template;
 use crate::server::AppState;
 use axum::http::StatusCode;

@@ -1,13 +1,13 @@
 //! Requests for access (see `access`): the owners' panel on the members page and the staff page
 //! for accounts without an owner. Each request is decided with a plain form.
 use super::api::{access_requests, staff_access_requests, AccessRequestView};
-use super::model::Viewer;
-use super::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
+use crate::kernel::viewer::Viewer;
 use crate::ui::form::{FormAlert, Notice};
 use crate::ui::format::utc_minute;
 use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
+use crate::ui::viewer::{use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

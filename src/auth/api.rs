@@ -1,7 +1,7 @@
 //! Server functions the identity pages read their lists through. Each asks who is calling first
 //! and scopes every query to them.
-use crate::auth::model::{MemberRole, StaffRole};
 use crate::error::AppError;
+use crate::kernel::viewer::{MemberRole, StaffRole};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,9 +58,9 @@ pub struct DemoMail {
 #[cfg(feature = "ssr")]
 mod server {
     use super::{AccessRequestView, DemoMail, MemberView, SessionView, StaffView};
-    use crate::auth::model::{MemberRole, StaffRole};
     use crate::auth::sessions::{current_principal, db_error, describe_device, Principal};
     use crate::error::AppError;
+    use crate::kernel::viewer::{MemberRole, StaffRole};
     use crate::server::app_state;
 
     /// A staff user as the admin list reads it: id, name, e-mail, role, password hash, disabled at.

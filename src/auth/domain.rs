@@ -145,7 +145,7 @@ impl PersonName {
     }
 }
 
-pub use crate::auth::model::{MemberRole, StaffRole};
+pub use crate::kernel::viewer::{MemberRole, StaffRole};
 
 #[cfg(test)]
 mod tests {

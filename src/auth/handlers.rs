@@ -5,7 +5,7 @@ use super::service::{self, Rejection};
 use super::sessions::{Client, Principal, PrincipalKind};
 use super::tokens::Purpose;
 use crate::error::AppError;
-use crate::server::language::safe_next;
+use crate::i18n::choice::safe_next;
 use crate::server::render::{page, see_other};
 use crate::server::AppState;
 use crate::touchpoints::layer::{Actor, StepNote};

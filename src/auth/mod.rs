@@ -6,7 +6,6 @@
 pub mod access_pages;
 pub mod api;
 pub mod journeys;
-pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

@@ -1,35 +1,17 @@
 //! The identity pages: sign-in, links from e-mails, registration, security, members, staff admin.
 //! Every form is a plain form (see `ui::form`), so each page works before and without hydration.
 use super::api::{account_members, demo_mailbox, my_sessions, staff_users};
-use super::model::{MemberRole, StaffRole, Viewer};
 use crate::i18n::*;
+use crate::kernel::viewer::{MemberRole, StaffRole, Viewer};
 use crate::ui::form::{Field, FormAlert, Notice, SelectField};
 use crate::ui::format::utc_minute;
 use crate::ui::link::use_link_view;
 use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
+use crate::ui::viewer::{use_viewer, SignInRequired, SignOutButton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// Who is signed in, as the server saw it when it rendered the page.
-pub fn provide_viewer() {
-    let viewer = crate::ui::loaded::shared_value(|| {
-        #[cfg(feature = "ssr")]
-        {
-            crate::auth::sessions::current_principal().map(|p| p.viewer).unwrap_or_default()
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            Viewer::Anonymous
-        }
-    });
-    provide_context(viewer);
-}
-
-pub fn use_viewer() -> Viewer {
-    use_context::<Viewer>().unwrap_or_default()
-}
 
 pub fn member_role_label(locale: Locale, role: MemberRole) -> &'static str {
     match role {
@@ -126,19 +108,6 @@ pub fn StaffSignInPage() -> impl IntoView {
                 <li><a href="/forgot-password">{t!(i18n, forgot_password_link)}</a></li>
             </ul>
         </section>
-    }
-}
-
-/// The sign-out button (a form: signing out changes state, so it is never a link).
-#[component]
-pub fn SignOutButton() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <form method="post" action="/sign-out" class="inline-form">
-            <button type="submit" class="button button--small button--quiet">
-                {t!(i18n, sign_out)}
-            </button>
-        </form>
     }
 }
 
@@ -351,25 +320,6 @@ pub fn EmailChangePage() -> impl IntoView {
 }
 
 // --- Signed-in pages --------------------------------------------------------------------------------
-
-/// Shown instead of a page when nobody (or the wrong kind of user) is signed in.
-#[component]
-pub fn SignInRequired(
-    #[prop(into)] title: Signal<String>,
-    #[prop(default = "/sign-in")] href: &'static str,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Title text=title.get_untracked() />
-        <section class="panel panel--narrow">
-            <h1>{move || title.get()}</h1>
-            <p>{t!(i18n, gated_need_sign_in)}</p>
-            <a class="button" href=href rel="external">
-                {t!(i18n, nav_sign_in)}
-            </a>
-        </section>
-    }
-}
 
 /// The security page of whoever is signed in: staff have their own area.
 fn security_path() -> &'static str {

@@ -5,7 +5,6 @@
 //! rows and give the same answer whether or not the e-mail belongs to someone.
 use super::audit::{self, AuditEntry};
 use super::domain::{EmailAddress, FieldProblem, NewPassword, PersonName};
-use super::model::{MemberRole, StaffRole, Viewer};
 use super::password::{hash_password, needs_rehash, verify_or_dummy};
 use super::sessions::{self, db_error, Client, Principal, PrincipalKind};
 use super::throttle::{self, Action, Verdict};
@@ -13,7 +12,9 @@ use super::tokens::{self, Purpose, TokenSubject};
 use crate::config::Config;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
-use crate::mail::{self, templates::locale_from_code, Template};
+use crate::i18n::locale_from_code;
+use crate::kernel::viewer::{MemberRole, StaffRole, Viewer};
+use crate::mail::{self, Template};
 use crate::server::AppState;
 use axum::http::StatusCode;
 use secrecy::SecretString;

@@ -5,10 +5,10 @@
 //! device, when it was last used and whether it still stands. That row is what makes idle and
 //! absolute timeouts, "your sessions", "sign out everywhere else" and "disabling ends every
 //! session" work across any number of app instances.
-use super::model::{MemberRole, MemberViewer, StaffRole, StaffViewer, Viewer};
 use crate::config::Config;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
+use crate::kernel::viewer::{MemberRole, MemberViewer, StaffRole, StaffViewer, Viewer};
 use crate::server::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;

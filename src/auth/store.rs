@@ -21,8 +21,6 @@ impl AppSessionStore {
     pub async fn connect(url: &DatabaseUrl) -> Result<Self, sqlx::Error> {
         let store = match url.backend() {
             Backend::Sqlite => {
-                // Whichever pool opens SQLite first sets its memory up (see `db::sqlite_memory`).
-                crate::db::sqlite_memory::configure();
                 let options = SqliteConnectOptions::from_str(url.expose())?
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)

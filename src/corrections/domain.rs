@@ -1,7 +1,7 @@
 //! Correction types that validate on construction: reasons, statuses, decisions, amounts as typed,
 //! a line's values and what a change to them makes. Shared by server and browser, so the
 //! difference a customer previews is the one staff decide on and the corrective invoice states.
-use crate::orders::domain::vat_of;
+use crate::kernel::money::vat_of;
 use serde::{Deserialize, Serialize};
 
 /// Why the customer says the invoice is wrong.

@@ -1,18 +1,19 @@
 //! The correction forms and files: the customer's request (a multipart post that previews,
 //! attaches and submits), the staff decision, and the attachments' downloads for each side.
-use super::domain::{typed_buyer, typed_changes, CorrectionReason, Decision, MAX_EXPLANATION};
+use super::domain::{typed_buyer, typed_changes, CorrectionReason, CorrectionStatus, Decision, MAX_EXPLANATION};
 use super::store::{self, DecisionRefusal, Kept, NewCorrection, Scope};
 use crate::auth::guard::billing_member;
 use crate::auth::sessions::Principal;
 use crate::error::AppError;
-use crate::mail::templates::{locale_from_code, Template};
-use crate::orders::domain::looks_like_id;
+use crate::i18n::locale_from_code;
+use crate::kernel::cursor::looks_like_id;
+use crate::mail::templates::{Decided as MailDecision, Template};
 use crate::server::errors::refuse;
 use crate::server::render::{page, see_other};
 use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
 use crate::ui::form::FormFeedback;
-use crate::uploads::{self, header_file_name};
+use crate::web::uploads::{self, header_file_name};
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -300,7 +301,11 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
         Some(
             Template::CorrectionDecided {
                 invoice_number: decided.invoice_number.clone(),
-                status: decided.status,
+                decision: match decided.status {
+                    CorrectionStatus::Accepted => MailDecision::Accepted,
+                    CorrectionStatus::PartlyAccepted => MailDecision::PartlyAccepted,
+                    _ => MailDecision::Rejected,
+                },
                 corrective_number: decided.corrective.as_ref().map(|(_, n)| n.clone()),
                 note: (!trimmed_note.is_empty()).then(|| trimmed_note.clone()),
                 link: format!("{public_url}/corrections/{correction_id}"),

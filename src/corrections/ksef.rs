@@ -47,7 +47,7 @@ pub fn document(invoice: &PrintedInvoice, seller: &Seller) -> Value {
     fa.insert("P_1".into(), json!(invoice.issue_date));
     fa.insert("P_2".into(), json!(invoice.number));
     fa.insert("P_6".into(), json!(invoice.sale_date));
-    for rate in crate::orders::api::VatRow::group(
+    for rate in crate::kernel::money::VatRow::group(
         invoice.lines.iter().map(|l| (l.vat_rate_bp, l.net_minor, l.vat_minor, l.gross_minor)),
     ) {
         let (net_field, vat_field) = match rate.rate_bp {

@@ -9,14 +9,14 @@ use super::domain::{
     amount_input, line_field, total_difference, typed_changes, CorrectionReason, CorrectionStatus, InvoiceLine,
     LineChange, VAT_RATES,
 };
-use crate::auth::model::Viewer;
-use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
 use crate::invoices::pages::billing_only;
+use crate::kernel::viewer::Viewer;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date, utc_minute, vat_rate};
 use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
+use crate::ui::viewer::{use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

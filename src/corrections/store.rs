@@ -8,7 +8,7 @@ use crate::auth::audit::{self, AuditEntry};
 use crate::auth::sessions::db_error;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
-use crate::orders::domain::looks_like_id;
+use crate::kernel::cursor::looks_like_id;
 use crate::ui::format::utc_date;
 
 /// Whose requests a read may return.
@@ -28,7 +28,7 @@ impl Scope<'_> {
 }
 
 /// At most this many files per request.
-pub const MAX_ATTACHMENTS: usize = crate::uploads::FILES_PER_FORM;
+pub const MAX_ATTACHMENTS: usize = crate::web::uploads::FILES_PER_FORM;
 
 /// The invoice's lines as the form offers them.
 pub async fn invoice_lines(db: &Db, invoice_id: &str) -> Result<Vec<InvoiceLine>, AppError> {
@@ -135,7 +135,7 @@ pub enum Kept {
     QuotaReached,
 }
 
-/// Keeps a checked file (see `uploads::check`) for the form with `key`, with its size and SHA-256,
+/// Keeps a checked file (see `web::uploads::check`) for the form with `key`, with its size and SHA-256,
 /// unless the form is full or the account has used its daily quota.
 ///
 /// Both limits are counted and the file inserted in one write transaction that first locks the
@@ -144,7 +144,7 @@ pub async fn add_attachment(
     db: &Db,
     account_id: &str,
     key: &str,
-    file: &crate::uploads::CheckedFile,
+    file: &crate::web::uploads::CheckedFile,
     content: &[u8],
     uploads_per_day: i64,
 ) -> Result<Kept, AppError> {
@@ -179,7 +179,7 @@ pub async fn add_attachment(
     .bind(&file.file_name)
     .bind(file.content_type)
     .bind(content.len() as i64)
-    .bind(crate::uploads::sha256_hex(content))
+    .bind(crate::web::uploads::sha256_hex(content))
     .bind(content.to_vec())
     .bind(now)
     .execute(&mut *tx)
@@ -707,7 +707,7 @@ pub async fn attachment(
         .map_err(db_error)?
         .ok_or(AppError::NotFound)?;
     let intact = match &sha256 {
-        Some(sha256) => crate::uploads::is_intact(&content, size_bytes, sha256),
+        Some(sha256) => crate::web::uploads::is_intact(&content, size_bytes, sha256),
         None => content.len() as i64 == size_bytes,
     };
     if !intact {

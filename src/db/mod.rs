@@ -6,8 +6,6 @@
 pub mod batch;
 pub mod ids;
 pub mod json_rows;
-pub mod raw_sqlite;
-pub mod sqlite_memory;
 
 use crate::config::{Backend, Config, DatabaseUrl};
 use sqlx::any::{AnyPoolOptions, AnyQueryResult};
@@ -67,12 +65,11 @@ impl Db {
         let mut options =
             AnyPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {
-            sqlite_memory::configure();
             ensure_sqlite_folder(url.expose())?;
             // sqlx pings a connection before lending it, to catch one the server or the network
             // dropped. An SQLite connection lives in this process and cannot be dropped that way,
-            // while each ping is a round trip to the connection's worker thread: a third of the
-            // thread wake-ups of every query (8 % of the CPU in the order-history benchmark).
+            // while each ping is a round trip to the connection's worker thread, as costly as the
+            // query it precedes.
             options = options.test_before_acquire(false);
             // Per-connection settings, see `sqlite_pragmas`.
             options = options.after_connect(move |conn, _meta| {

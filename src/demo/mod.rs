@@ -7,6 +7,7 @@ use crate::auth::password::{hash_password, PasswordError};
 use crate::config::Backend;
 use crate::db::batch::{insert_rows, Val};
 use crate::db::{ids::id_from, Db};
+use crate::kernel::money::vat_of;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use names::*;
 use rand::seq::SliceRandom;
@@ -769,8 +770,6 @@ async fn flush(
     Ok(())
 }
 
-pub use crate::orders::domain::vat_of;
-
 fn at_noon(date: NaiveDate) -> i64 {
     Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap()).timestamp_millis()
 }
@@ -795,14 +794,6 @@ fn ascii_fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn vat_rounds_half_up() {
-        assert_eq!(vat_of(10_000, 2300), 2_300);
-        assert_eq!(vat_of(1, 2300), 0);
-        assert_eq!(vat_of(3, 2300), 1); // 0.69 → 1
-        assert_eq!(vat_of(2, 2500), 1); // 0.5 → 1
-    }
 
     #[test]
     fn e_mail_local_parts_are_ascii() {

@@ -63,7 +63,7 @@ pub struct InvoiceDetailView {
     pub buyer_tax_id: Option<String>,
     pub buyer_address: String,
     pub lines: Vec<InvoiceLineView>,
-    pub vat: Vec<crate::orders::api::VatRow>,
+    pub vat: Vec<crate::kernel::money::VatRow>,
     pub payments: Vec<PaymentView>,
     /// The order it bills: (id, number).
     pub order: Option<(String, String)>,

@@ -1,6 +1,6 @@
 //! Invoice types that validate on construction: the list's filters and what an invoice's state
 //! means to the customer.
-use crate::orders::domain::{Cursor, Date};
+use crate::kernel::{cursor::Cursor, dates::Date};
 use serde::{Deserialize, Serialize};
 
 /// Where an invoice stands for the customer. Overdue is not stored: it is an unpaid or partly
@@ -66,7 +66,7 @@ impl InvoiceParams {
         let mut pairs: Vec<String> = [("q", &self.q), ("status", &self.status), ("from", &self.from), ("to", &self.to)]
             .into_iter()
             .filter(|(_, value)| !value.trim().is_empty())
-            .map(|(name, value)| format!("{name}={}", crate::orders::domain::encode_query_value(value)))
+            .map(|(name, value)| format!("{name}={}", crate::kernel::cursor::encode_query_value(value)))
             .collect();
         if let Some(after) = after {
             pairs.push(format!("after={after}"));
@@ -133,7 +133,7 @@ impl Period {
     pub fn preset(name: &str, today: Date) -> Option<Period> {
         let month = |year: i32, month: u32| Period {
             from: Date { year, month, day: 1 },
-            to: Date { year, month, day: crate::orders::domain::days_in_month(year, month) },
+            to: Date { year, month, day: crate::kernel::dates::days_in_month(year, month) },
         };
         let months =
             |year: i32, first: u32, last: u32| Period { from: month(year, first).from, to: month(year, last).to };

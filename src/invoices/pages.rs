@@ -2,15 +2,15 @@
 //! reproduces the view), keyset pages, each invoice's state and what is left to pay, its PDF.
 use super::api::{invoice_detail, invoice_list, InvoiceDetailView, InvoicePage};
 use super::domain::{InvoiceParams, InvoiceState};
-use crate::auth::model::Viewer;
-use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
+use crate::kernel::viewer::Viewer;
 use crate::ui::form::{Field, FormAlert, SelectField};
 use crate::ui::format::money;
 use crate::ui::loaded::{page_data, Loaded, PageStatus, Synchronous};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
+use crate::ui::viewer::{use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

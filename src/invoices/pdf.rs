@@ -6,7 +6,7 @@ use crate::config::Seller;
 use crate::documents::{Align, Column, Layout, PdfError, Weight, MARGIN, PAGE_WIDTH};
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
-use crate::orders::domain::looks_like_id;
+use crate::kernel::cursor::looks_like_id;
 use crate::server::errors::{locale_from_headers, refuse};
 use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
@@ -404,7 +404,7 @@ pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) ->
             td_string!(locale, order_col_gross).to_string(),
         ],
     );
-    let rates = crate::orders::api::VatRow::group(
+    let rates = crate::kernel::money::VatRow::group(
         invoice.lines.iter().map(|l| (l.vat_rate_bp, l.net_minor, l.vat_minor, l.gross_minor)),
     );
     for rate in rates {

@@ -5,7 +5,7 @@ use crate::auth::sessions::db_error;
 use crate::db::json_rows::JsonRows;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::orders::domain::Cursor;
+use crate::kernel::cursor::Cursor;
 use crate::ui::format::utc_date;
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;
@@ -70,7 +70,7 @@ pub async fn list(db: &Db, account_id: &str, params: &InvoiceParams) -> Result<I
     }
     if let Some(after) = &query.after {
         clause(&mut sql, " AND (issue_date, invoice_id) < ($?", utc_date(after.key * 86_400_000));
-        clause(&mut sql, ", $?)", after.order_id.clone());
+        clause(&mut sql, ", $?)", after.id.clone());
     }
     sql.push_str(&format!(" ORDER BY issue_date DESC, invoice_id DESC LIMIT {}", PAGE_SIZE + 1));
     for text in texts {
@@ -98,8 +98,8 @@ pub async fn list(db: &Db, account_id: &str, params: &InvoiceParams) -> Result<I
         })
         .collect();
     let next = more.then(|| rows.last()).flatten().and_then(|last| {
-        let key = crate::orders::domain::Date::parse(&last.issue_date)?.days_since_epoch();
-        Some(Cursor { key, order_id: last.invoice_id.clone() }.encode())
+        let key = crate::kernel::dates::Date::parse(&last.issue_date)?.days_since_epoch();
+        Some(Cursor { key, id: last.invoice_id.clone() }.encode())
     });
     Ok(InvoicePage { rows, next, problems: Vec::new() })
 }
@@ -134,7 +134,7 @@ pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<Invoi
         correctives,
         invoice_id: invoice_id.to_string(),
         state: InvoiceState::of(&invoice.status, &invoice.due_date, &today),
-        vat: crate::orders::api::VatRow::group(
+        vat: crate::kernel::money::VatRow::group(
             invoice.lines.iter().map(|l| (l.vat_rate_bp, l.net_minor, l.vat_minor, l.gross_minor)),
         ),
         lines: invoice

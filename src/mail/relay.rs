@@ -3,7 +3,7 @@
 //! `max_attempts`, after which the row is dead-lettered for an operator to look at.
 use crate::config::{MailConfig, SmtpSecurity};
 use crate::db::{now_ms, Db};
-use crate::server::language::locale_named;
+use crate::i18n::locale_named;
 use crate::touchpoints::catalogue::{Journey, StepName};
 use crate::touchpoints::model::{Channel, Outcome, Signals};
 use crate::touchpoints::recorder::{Recorder, Touchpoint};

@@ -2,6 +2,7 @@
 //!
 //! Wording lives with the other translations (`mail_*` keys); `%name%` placeholders are filled
 //! here, HTML-escaped in the HTML part.
+use crate::i18n::locale_from_code;
 use crate::i18n::{td_string, Locale};
 
 /// Which e-mail this is; recorded in the outbox for operations and the CX journal.
@@ -79,7 +80,7 @@ pub enum Template {
     /// Staff decided on a correction request.
     CorrectionDecided {
         invoice_number: String,
-        status: crate::corrections::domain::CorrectionStatus,
+        decision: Decided,
         /// The corrective invoice's number, when one was issued.
         corrective_number: Option<String>,
         /// Why it was rejected or only partly accepted.
@@ -107,6 +108,15 @@ impl Template {
             Template::AccessDecided { .. } => "access_decided",
         }
     }
+}
+
+/// What was decided on a customer's request, as a decision e-mail tells it. Templates take plain
+/// values like this rather than a feature's own types, so mail depends on no feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decided {
+    Accepted,
+    PartlyAccepted,
+    Rejected,
 }
 
 /// A rendered e-mail, ready for the outbox.
@@ -315,15 +325,14 @@ impl Template {
                     after: vec![],
                 }
             }
-            Template::CorrectionDecided { invoice_number, status, corrective_number, note, link } => {
-                use crate::corrections::domain::CorrectionStatus as S;
+            Template::CorrectionDecided { invoice_number, decision, corrective_number, note, link } => {
                 let values =
                     [("number", invoice_number.as_str()), ("corrective", corrective_number.as_deref().unwrap_or(""))];
                 let mut paragraphs = vec![fill(
-                    match status {
-                        S::Accepted => td_string!(locale, mail_correction_accepted_body),
-                        S::PartlyAccepted => td_string!(locale, mail_correction_partly_body),
-                        _ => td_string!(locale, mail_correction_rejected_body),
+                    match decision {
+                        Decided::Accepted => td_string!(locale, mail_correction_accepted_body),
+                        Decided::PartlyAccepted => td_string!(locale, mail_correction_partly_body),
+                        Decided::Rejected => td_string!(locale, mail_correction_rejected_body),
                     },
                     &values,
                 )];
@@ -353,15 +362,6 @@ pub async fn member_locale(db: &crate::db::Db, member_id: &str) -> Locale {
             None
         });
     locale_from_code(language.as_ref().map(|(l,)| l.as_str()).unwrap_or("en"))
-}
-
-/// The locale stored for a person (`en`, `pl`, `ru`), English when unknown.
-pub fn locale_from_code(code: &str) -> Locale {
-    match code {
-        "pl" => Locale::pl,
-        "ru" => Locale::ru,
-        _ => Locale::en,
-    }
 }
 
 #[cfg(test)]
@@ -397,7 +397,7 @@ mod tests {
             },
             Template::CorrectionDecided {
                 invoice_number: "FV/2026/11/000001".into(),
-                status: crate::corrections::domain::CorrectionStatus::PartlyAccepted,
+                decision: Decided::PartlyAccepted,
                 corrective_number: Some("KOR/2026/11/000001".into()),
                 note: Some("Rabat tylko na pozycję 1".into()),
                 link: link.clone(),

@@ -2,6 +2,7 @@
 //! an order of another account is answered exactly as an order that does not exist.
 use super::domain::{HistoryParams, OrderStatus};
 use crate::error::AppError;
+use crate::kernel::money::VatRow;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -39,35 +40,6 @@ pub struct OrderLineView {
     pub net_minor: i64,
     pub vat_minor: i64,
     pub gross_minor: i64,
-}
-
-/// Totals of one VAT rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VatRow {
-    pub rate_bp: i64,
-    pub net_minor: i64,
-    pub vat_minor: i64,
-    pub gross_minor: i64,
-}
-
-impl VatRow {
-    /// Totals per VAT rate of (rate, net, VAT, gross) lines, highest rate first (the order a
-    /// Polish invoice lists them in).
-    pub fn group(lines: impl IntoIterator<Item = (i64, i64, i64, i64)>) -> Vec<VatRow> {
-        let mut rows: Vec<VatRow> = Vec::new();
-        for (rate_bp, net_minor, vat_minor, gross_minor) in lines {
-            match rows.iter_mut().find(|row| row.rate_bp == rate_bp) {
-                Some(row) => {
-                    row.net_minor += net_minor;
-                    row.vat_minor += vat_minor;
-                    row.gross_minor += gross_minor;
-                }
-                None => rows.push(VatRow { rate_bp, net_minor, vat_minor, gross_minor }),
-            }
-        }
-        rows.sort_by_key(|row| std::cmp::Reverse(row.rate_bp));
-        rows
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

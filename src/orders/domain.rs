@@ -1,6 +1,8 @@
-//! Order types that validate on construction: statuses, the history's filters and keyset cursor,
-//! calendar dates and reorder quantities. They are shared by server and browser, so a link built
+//! Order types that validate on construction: statuses, the history's filters and reorder
+//! quantities. They are shared by server and browser, so a link built
 //! in either place means the same view.
+use crate::kernel::cursor::{encode_query_value, Cursor};
+use crate::kernel::dates::Date;
 use serde::{Deserialize, Serialize};
 
 /// Where an order stands. `Requested` is a reorder the customer confirmed and staff have not yet
@@ -80,113 +82,6 @@ impl OrderSort {
     }
 }
 
-/// A calendar date `YYYY-MM-DD` (the proleptic Gregorian calendar, years 2000 to 2199: orders
-/// outside that range do not exist, and a typo like `20255` should be caught, not searched).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    pub fn parse(raw: &str) -> Option<Date> {
-        let raw = raw.trim();
-        let bytes = raw.as_bytes();
-        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-            return None;
-        }
-        let number = |range: std::ops::Range<usize>| -> Option<u32> {
-            let part = &raw[range];
-            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok()).flatten()
-        };
-        let (year, month, day) = (number(0..4)? as i32, number(5..7)?, number(8..10)?);
-        if !(2000..=2199).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month)
-        {
-            return None;
-        }
-        Some(Date { year, month, day })
-    }
-
-    /// An optional `from`–`to` range as typed (empty means open), with a problem for `from` or
-    /// `to` when a date is not one, and for `to` when the range runs backwards.
-    pub fn parse_range(
-        from: &str,
-        to: &str,
-        problems: &mut Vec<(&'static str, &'static str)>,
-    ) -> (Option<Date>, Option<Date>) {
-        let mut date = |field: &'static str, raw: &str| match raw.trim() {
-            "" => None,
-            raw => Date::parse(raw).or_else(|| {
-                problems.push((field, "date_invalid"));
-                None
-            }),
-        };
-        let (from, to) = (date("from", from), date("to", to));
-        if let (Some(start), Some(end)) = (from, to) {
-            if start > end {
-                problems.push(("to", "date_before_start"));
-            }
-        }
-        (from, to)
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil).
-    pub fn days_since_epoch(self) -> i64 {
-        let (month, day) = (i64::from(self.month), i64::from(self.day));
-        let year = i64::from(self.year) - i64::from(month <= 2);
-        let era = year.div_euclid(400);
-        let yoe = year - era * 400;
-        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-
-    /// The first millisecond of the day, UTC.
-    pub fn start_ms(self) -> i64 {
-        self.days_since_epoch() * 86_400_000
-    }
-
-    pub fn to_iso(self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// Where the next page of the history starts: the sort key and id of the last row shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cursor {
-    pub key: i64,
-    pub order_id: String,
-}
-
-impl Cursor {
-    /// `<key>.<order id>`: short, opaque enough, and checked before it reaches a query.
-    pub fn encode(&self) -> String {
-        format!("{}.{}", self.key, self.order_id)
-    }
-
-    pub fn parse(raw: &str) -> Option<Cursor> {
-        let (key, id) = raw.split_once('.')?;
-        let key: i64 = key.parse().ok()?;
-        (key >= 0 && looks_like_id(id)).then(|| Cursor { key, order_id: id.to_string() })
-    }
-}
-
-/// Whether `text` has the shape of a public id (20 characters of Crockford base32, as
-/// `db::ids` makes them), checked before it reaches a query.
-pub fn looks_like_id(text: &str) -> bool {
-    text.len() == 20 && text.bytes().all(|b| b"0123456789abcdefghjkmnpqrstvwxyz".contains(&b))
-}
-
 /// The history's query string, as typed: every field is text so that nothing typed is lost when
 /// part of it is rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,18 +115,6 @@ impl HistoryParams {
         }
         pairs.iter().map(|(name, value)| format!("{name}={}", encode_query_value(value))).collect::<Vec<_>>().join("&")
     }
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
-pub fn encode_query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// A validated history query.
@@ -321,33 +204,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_are_checked_against_the_calendar() {
-        assert_eq!(Date::parse("2026-02-28").map(|d| d.to_iso()), Some("2026-02-28".into()));
-        assert!(Date::parse("2026-02-29").is_none());
-        assert!(Date::parse("2028-02-29").is_some());
-        assert!(Date::parse("2100-02-29").is_none());
-        for bad in
-            ["", "2026-13-01", "2026-00-10", "20255-01-01", "2026-1-01", "1999-12-31", "2026-04-31", "2026-0a-01"]
-        {
-            assert!(Date::parse(bad).is_none(), "{bad}");
-        }
-        assert_eq!(Date::parse("1970-01-01").map(|d| d.days_since_epoch()), None);
-        assert_eq!(Date::parse("2000-01-01").unwrap().days_since_epoch(), 10_957);
-        assert_eq!(Date::parse("2026-11-24").unwrap().start_ms(), 1_795_996_800_000 - 6 * 86_400_000);
-    }
-
-    #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        let cursor = Cursor { key: 1_795_996_800_000, order_id: "0123456789abcdefghjk".into() };
-        assert_eq!(Cursor::parse(&cursor.encode()), Some(cursor));
-        for bad in ["", "12", "x.0123456789abcdefghjk", "-5.0123456789abcdefghjk", "5.short", "5.0123456789ABCDEFGHJK"]
-        {
-            assert!(Cursor::parse(bad).is_none(), "{bad}");
-        }
-        assert!(Cursor::parse("99999999999999999999999.0123456789abcdefghjk").is_none());
-    }
-
-    #[test]
     fn history_queries_report_every_problem() {
         let params = HistoryParams {
             q: "x".repeat(101),
@@ -389,11 +245,4 @@ mod tests {
         assert_eq!(Quantity::parse("99999999999999999999999"), Err("quantity_too_large"));
         assert_eq!(Quantity::parse(""), Err("required"));
     }
-}
-
-/// VAT of a net amount at a rate in basis points, rounded half up to the minor unit (half away
-/// from zero for negative amounts, so a correction's difference is the mirror of the original).
-pub fn vat_of(net_minor: i64, rate_bp: i64) -> i64 {
-    let scaled = net_minor.abs() * rate_bp;
-    net_minor.signum() * (scaled + 5_000).div_euclid(10_000)
 }

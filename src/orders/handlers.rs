@@ -1,10 +1,10 @@
 //! The reorder confirmation: a plain form post from the review page. It places the order (once per
 //! review page, whatever the number of submits) and redirects to it, or renders the review again
 //! with the problems beside the quantities.
-use super::domain::looks_like_id;
 use super::store::{self, ReorderRefusal};
 use crate::auth::sessions::Principal;
 use crate::error::AppError;
+use crate::kernel::cursor::looks_like_id;
 use crate::mail::templates::Template;
 use crate::server::render::{page, see_other};
 use crate::server::AppState;

@@ -2,15 +2,16 @@
 //! form, so each page works before and without hydration; the history's filters are a GET form,
 //! so the address bar always holds a link that reproduces the view.
 use super::api::{order_detail, order_history, reorder_plan, HistoryPage, OrderDetailView, ReorderDraft};
-use super::domain::{encode_query_value, HistoryParams, OrderSort, OrderStatus};
-use crate::auth::pages::{use_viewer, SignInRequired};
+use super::domain::{HistoryParams, OrderSort, OrderStatus};
 use crate::i18n::*;
+use crate::kernel::cursor::encode_query_value;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date};
 use crate::ui::loaded::{page_data, Loaded, PageStatus, Synchronous};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
+use crate::ui::viewer::{use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

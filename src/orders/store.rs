@@ -1,13 +1,15 @@
 //! The orders' SQL. Every statement names the account it reads for: deny by default.
 use super::api::{
     AddressView, HistoryPage, OrderDetailView, OrderLineView, OrderRow, RelatedInvoice, ReorderDraft, ReorderLine,
-    StatusEvent, VatRow,
+    StatusEvent,
 };
-use super::domain::{looks_like_id, Cursor, HistoryParams, HistoryQuery, OrderSort, OrderStatus, Quantity};
+use super::domain::{HistoryParams, HistoryQuery, OrderSort, OrderStatus, Quantity};
 use crate::auth::sessions::db_error;
 use crate::db::json_rows::JsonRows;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
+use crate::kernel::cursor::{looks_like_id, Cursor};
+use crate::kernel::money::VatRow;
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;
 
@@ -92,7 +94,7 @@ pub async fn history(db: &Db, account_id: &str, params: &HistoryParams) -> Resul
     if let Some(after) = &query.after {
         // A row value comparison walks the index from the cursor on both backends.
         bind(&mut sql, &format!(" AND (o.{key}, o.order_id) {beyond} ($?"), Bound::Int(after.key));
-        bind(&mut sql, ", $?)", Bound::Text(after.order_id.clone()));
+        bind(&mut sql, ", $?)", Bound::Text(after.id.clone()));
     }
     sql.push_str(&format!(" ORDER BY o.{key} {direction}, o.order_id {direction} LIMIT {}", PAGE_SIZE + 1));
     // The account id was bound first, as $1, by the first call above (its clause is empty).
@@ -101,7 +103,7 @@ pub async fn history(db: &Db, account_id: &str, params: &HistoryParams) -> Resul
     let rows: Vec<OrderRow> = rows.into_iter().take(PAGE_SIZE).map(order_row).collect();
     let next = more.then(|| rows.last()).flatten().map(|last| {
         let key = if query.sort.by_amount() { last.gross_minor } else { last.placed_at };
-        Cursor { key, order_id: last.order_id.clone() }.encode()
+        Cursor { key, id: last.order_id.clone() }.encode()
     });
     Ok(HistoryPage { rows, next, problems: Vec::new() })
 }
@@ -287,7 +289,7 @@ pub async fn detail(
     })
 }
 
-pub use super::domain::vat_of;
+use crate::kernel::money::vat_of;
 
 /// A past line with today's product: (line no, description, past quantity, past price, past VAT
 /// rate, product id, unit, today's price, today's rate, sold).

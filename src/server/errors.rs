@@ -13,7 +13,7 @@ use futures::FutureExt;
 use leptos_i18n::Locale as _;
 use std::panic::AssertUnwindSafe;
 
-use super::language::{locale_named, LOCALE_COOKIE};
+use crate::i18n::{locale_named, LOCALE_COOKIE};
 
 /// The visitor's language outside the reactive system: the cookie, then `Accept-Language`.
 pub fn locale_from_headers(headers: &HeaderMap) -> Locale {

@@ -3,7 +3,6 @@ pub mod assets;
 pub mod errors;
 pub mod headers;
 pub mod health;
-pub mod language;
 pub mod metrics;
 pub mod render;
 pub mod routes;

@@ -88,7 +88,7 @@ pub mod server {
     fn cx_reader() -> Result<(), AppError> {
         let principal = current_principal().ok_or(AppError::Unauthorized)?;
         match principal.viewer {
-            crate::auth::model::Viewer::Staff(staff) if staff.role.reads_cx() => Ok(()),
+            crate::kernel::viewer::Viewer::Staff(staff) if staff.role.reads_cx() => Ok(()),
             _ => Err(AppError::Forbidden),
         }
     }

@@ -15,7 +15,7 @@ use super::model::{Channel, Outcome, RowKind, Signals};
 use super::pseudonym::Pseudonyms;
 use super::recorder::{write_in, Touchpoint};
 use crate::db::{now_ms, Db};
-use crate::server::language::locale_named;
+use crate::i18n::locale_named;
 use leptos_i18n::Locale as _;
 use std::time::Duration;
 use tokio::sync::watch;

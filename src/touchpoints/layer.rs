@@ -11,9 +11,9 @@
 use super::catalogue::{all_steps, is_unrecorded, Endpoint, Journey, RouteStep, StepName};
 use super::model::{Channel, Outcome, Signals};
 use super::recorder::{Recorder, Touchpoint};
-use crate::auth::model::Viewer;
 use crate::auth::sessions::Principal;
 use crate::config::Config;
+use crate::kernel::viewer::Viewer;
 use crate::server::errors::{cookie_value, locale_from_headers};
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};

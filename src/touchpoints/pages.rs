@@ -1,9 +1,9 @@
 //! "My activity": a customer's own recent steps, and a download of everything we hold about them.
 use super::api::{cx_customer_timeline, cx_recent_customers, my_activity};
 use super::timeline::Timeline;
-use crate::auth::pages::{use_viewer, SignInRequired};
 use crate::i18n::*;
 use crate::ui::loaded::{page_data, Loaded};
+use crate::ui::viewer::{use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -37,7 +37,7 @@ pub fn ActivityPage() -> impl IntoView {
 pub fn CxPage() -> impl IntoView {
     let i18n = use_i18n();
     let title = Signal::derive(move || t_string!(i18n, nav_cx).to_string());
-    let crate::auth::model::Viewer::Staff(staff) = use_viewer() else {
+    let crate::kernel::viewer::Viewer::Staff(staff) = use_viewer() else {
         return view! { <SignInRequired title href="/staff/sign-in" /> }.into_any();
     };
     if !staff.role.reads_cx() {

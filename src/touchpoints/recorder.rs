@@ -21,10 +21,9 @@ use tokio::sync::{mpsc, watch};
 /// How long the writer waits for more touchpoints before writing a batch that is not full. Each
 /// commit costs the pages being served, not only the writer: in WAL mode every other SQLite
 /// connection empties its page cache when it sees that someone else committed, and reads its
-/// pages again. At 200 ms (five commits a second) that made the account page 1.1 to 1.6 points
-/// of CPU dearer with the journal on than at one commit a second (medians of alternating runs,
-/// +3.0 % against +1.9 % at the last count); a touchpoint now reaches the store
-/// within about a second, and a clean shutdown still writes everything at once.
+/// pages again, so fewer commits make every page cheaper (the journal benchmark's page cost
+/// shows it). A touchpoint reaches the store within about a second, and a clean shutdown still
+/// writes everything at once.
 const LINGER: Duration = Duration::from_millis(1_000);
 /// The writer looks at the queue this many times while it lingers.
 const LINGER_STEPS: u32 = 10;
@@ -332,7 +331,7 @@ pub enum BatchError {
     #[error(transparent)]
     Pool(#[from] sqlx::Error),
     #[error(transparent)]
-    Sqlite(#[from] crate::db::raw_sqlite::SqliteError),
+    Sqlite(#[from] rusqlite::Error),
     #[error("the batch's thread failed: {0}")]
     Lost(String),
 }

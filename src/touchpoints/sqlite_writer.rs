@@ -1,5 +1,7 @@
-//! The journal's writer on SQLite: each batch in one transaction on the writer's own connection,
-//! with statements prepared once and texts bound without copies (see `db::raw_sqlite`).
+//! The journal's writer on SQLite: each batch in one transaction on the writer's own connection
+//! (rusqlite), with its statements prepared once and kept, and the batch run on one blocking
+//! thread: through sqlx's `Any` driver every value is converted twice and each statement is a
+//! round trip to the connection's worker thread, for a row per request the portal serves.
 //!
 //! It writes exactly what the pool's path writes (`recorder::write_batch`, which PostgreSQL and
 //! the abandonment sweep use): the rows come from the same `row_of`, the rollups from the same
@@ -13,7 +15,7 @@ use super::signals::{
     decode, derive_sequence_signals, visit_rows, PastStep, TakenVisits, VisitCache, LAST_WRITER_SQL, READ_VISIT_SQL,
     SAVE_VISIT_SQL, SET_LAST_WRITER_SQL,
 };
-use crate::db::raw_sqlite::{Connection, SqliteError};
+use rusqlite::{Connection, OpenFlags};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
@@ -36,11 +38,13 @@ pub struct SqliteJournal {
 impl SqliteJournal {
     /// Opens the file with the settings of the pool's journal connection (`synchronous = NORMAL`,
     /// see `Db::connect_journal`).
-    pub fn open(file: &std::path::Path) -> Result<SqliteJournal, SqliteError> {
-        crate::db::sqlite_memory::configure();
-        let connection = Connection::open(file)?;
+    pub fn open(file: &std::path::Path) -> Result<SqliteJournal, rusqlite::Error> {
+        // No mutex of SQLite's own: the connection is only ever used by one thread at a time.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(file, flags)?;
+        // Pragmas such as `journal_mode` answer with a row, which `execute_batch` allows.
         for pragma in crate::db::sqlite_pragmas("NORMAL") {
-            connection.execute(&pragma)?;
+            connection.execute_batch(&pragma)?;
         }
         Ok(SqliteJournal { connection })
     }
@@ -53,12 +57,12 @@ impl SqliteJournal {
         batch: &mut [Touchpoint],
         pseudonyms: Option<&Pseudonyms>,
         cache: &mut VisitCache,
-    ) -> Result<(), SqliteError> {
+    ) -> Result<(), rusqlite::Error> {
         // IMMEDIATE takes the write lock at once: a transaction that reads first and writes later
         // could fail with "database is locked" instead of waiting (see `Db::begin_write`).
-        self.connection.execute("BEGIN IMMEDIATE")?;
+        self.connection.execute_batch("BEGIN IMMEDIATE")?;
         let written = self.write_in_transaction(batch, pseudonyms, cache);
-        let committed = written.and_then(|history| self.connection.execute("COMMIT").map(|()| history));
+        let committed = written.and_then(|history| self.connection.execute_batch("COMMIT").map(|()| history));
         match committed {
             Ok(history) => {
                 cache.keep(history, crate::db::now_ms());
@@ -66,7 +70,7 @@ impl SqliteJournal {
             }
             Err(error) => {
                 // Fails only when SQLite already rolled back by itself; either way nothing stays.
-                let _ = self.connection.execute("ROLLBACK");
+                let _ = self.connection.execute_batch("ROLLBACK");
                 Err(error)
             }
         }
@@ -77,23 +81,27 @@ impl SqliteJournal {
         batch: &mut [Touchpoint],
         pseudonyms: Option<&Pseudonyms>,
         cache: &mut VisitCache,
-    ) -> Result<HashMap<String, Vec<PastStep>>, SqliteError> {
-        let last = {
-            let mut statement = self.connection.statement(LAST_WRITER_SQL)?;
-            if statement.step()? {
-                statement.text(0)
-            } else {
-                None
+    ) -> Result<HashMap<String, Vec<PastStep>>, rusqlite::Error> {
+        let connection = &self.connection;
+        let last: Option<String> = {
+            let mut statement = connection.prepare_cached(LAST_WRITER_SQL)?;
+            let mut rows = statement.raw_query();
+            match rows.next()? {
+                Some(row) => row.get(0)?,
+                None => None,
             }
         };
         cache.note_last_writer(last.as_deref());
         // On SQLite `known` stays empty: what this writer holds is current.
         let TakenVisits { mut history, unknown, known: _ } = cache.take_visits(batch, true);
         for visit in unknown {
-            let mut read = self.connection.statement(READ_VISIT_SQL)?;
-            read.bind_text(1, Some(&visit))?;
-            let recent = if read.step()? { read.text(0) } else { None };
-            drop(read);
+            let mut read = connection.prepare_cached(READ_VISIT_SQL)?;
+            read.raw_bind_parameter(1, &visit)?;
+            let mut rows = read.raw_query();
+            let recent: Option<String> = match rows.next()? {
+                Some(row) => row.get(0)?,
+                None => None,
+            };
             if let Some(recent) = recent {
                 history.insert(visit, decode(&recent));
             }
@@ -102,46 +110,60 @@ impl SqliteJournal {
         let batch = &*batch;
 
         let pseudonyms_of = pseudonyms_in(batch, pseudonyms);
-        let mut insert = self.connection.statement(insert_sql())?;
+        let mut insert = connection.prepare_cached(insert_sql())?;
         for touchpoint in batch {
             for (index, column) in (1..).zip(row_of(touchpoint, &pseudonyms_of)) {
                 match column {
-                    Column::Static(text) => insert.bind_text(index, Some(text))?,
-                    Column::Text(text) => insert.bind_text(index, text)?,
-                    Column::Int(n) => insert.bind_int(index, n)?,
+                    Column::Static(text) => insert.raw_bind_parameter(index, text)?,
+                    Column::Text(text) => insert.raw_bind_parameter(index, text)?,
+                    Column::Int(n) => insert.raw_bind_parameter(index, n)?,
                 }
             }
-            insert.execute()?;
+            insert.raw_execute()?;
         }
         drop(insert);
 
         for ((day, journey, step), delta) in rollup_deltas(batch) {
             let day = utc_day(day * DAY_MS);
-            let mut upsert = self.connection.statement(rollup_upsert_sql())?;
-            upsert.bind_text(1, Some(&day))?;
-            upsert.bind_text(2, Some(journey))?;
-            upsert.bind_text(3, Some(step))?;
-            upsert.bind_int(4, Some(delta.total))?;
+            let mut upsert = connection.prepare_cached(rollup_upsert_sql())?;
+            upsert.raw_bind_parameter(1, &day)?;
+            upsert.raw_bind_parameter(2, journey)?;
+            upsert.raw_bind_parameter(3, step)?;
+            upsert.raw_bind_parameter(4, delta.total)?;
             for (index, n) in (5..).zip(delta.counts()) {
-                upsert.bind_int(index, Some(n))?;
+                upsert.raw_bind_parameter(index, n)?;
             }
-            upsert.execute()?;
+            upsert.raw_execute()?;
         }
 
         let writer = cache.writer();
         if !cache.wrote_last() {
-            let mut set = self.connection.statement(SET_LAST_WRITER_SQL)?;
-            set.bind_text(1, Some(writer))?;
-            set.execute()?;
+            let mut set = connection.prepare_cached(SET_LAST_WRITER_SQL)?;
+            set.raw_bind_parameter(1, writer)?;
+            set.raw_execute()?;
         }
         for (visit, recent, updated_at) in visit_rows(&history) {
-            let mut save = self.connection.statement(SAVE_VISIT_SQL)?;
-            save.bind_text(1, Some(visit))?;
-            save.bind_text(2, Some(&recent))?;
-            save.bind_int(3, Some(updated_at))?;
-            save.bind_text(4, Some(writer))?;
-            save.execute()?;
+            let mut save = connection.prepare_cached(SAVE_VISIT_SQL)?;
+            save.raw_bind_parameter(1, visit)?;
+            save.raw_bind_parameter(2, &recent)?;
+            save.raw_bind_parameter(3, updated_at)?;
+            save.raw_bind_parameter(4, writer)?;
+            save.raw_execute()?;
         }
         Ok(history)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The bundled SQLite is built without its global allocation statistics (`LIBSQLITE3_FLAGS` in
+    /// `.cargo/config.toml`): every connection's thread would otherwise take one process-wide mutex
+    /// per allocation. rusqlite and sqlx link the same library, so this holds for both.
+    #[test]
+    fn sqlite_is_built_without_memory_statistics() {
+        let connection = rusqlite::Connection::open_in_memory().unwrap();
+        let mut options = connection.prepare("SELECT compile_options FROM pragma_compile_options").unwrap();
+        let options: Vec<String> = options.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
+        assert!(options.iter().any(|option| option == "DEFAULT_MEMSTATUS=0"), "{options:?}");
     }
 }

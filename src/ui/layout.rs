@@ -1,9 +1,9 @@
 //! The page frame: skip link, header with navigation and language switcher, main, footer.
-use crate::auth::model::Viewer;
-use crate::auth::pages::{use_viewer, SignOutButton};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::kernel::viewer::Viewer;
 use crate::ui::loaded::Synchronous;
+use crate::ui::viewer::{use_viewer, SignOutButton};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -11,8 +11,7 @@ use leptos_router::hooks::use_location;
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     // The header and the footer wait for nothing, so they are written into the page in one piece
-    // (see `Synchronous`) rather than element by element: 4.7 % of the instructions of a page
-    // that is only the shell.
+    // (see `Synchronous`) rather than element by element.
     let header = view! {
         // rel="external" keeps the client-side router from taking over the click, so the browser
         // moves focus to <main> as it does before hydration.
@@ -152,5 +151,13 @@ fn LanguageSwitcher() -> impl IntoView {
 /// Remembers the visitor's language and sends them back to `next` (a path on this site only).
 #[server(prefix = "/api", endpoint = "set_language")]
 pub async fn set_language(locale: String, next: String) -> Result<(), AppError> {
-    crate::server::language::switch_language(&locale, &next)
+    use axum::http::{header::SET_COOKIE, HeaderValue, StatusCode};
+    let response = use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
+    let Some(cookie) = crate::i18n::choice::language_cookie(&locale) else {
+        response.set_status(StatusCode::UNPROCESSABLE_ENTITY);
+        return Err(AppError::validation("locale", "unsupported"));
+    };
+    response.append_header(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?);
+    leptos_axum::redirect(crate::i18n::choice::safe_next(&next));
+    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod loaded;
 pub mod pager;
 pub mod pages;
 pub mod priced;
+pub mod viewer;
 
 /// A translation as a `Signal<String>`, for the props of fields and guards that take one. The
 /// caller imports `crate::i18n::*` and leptos' prelude, as every page does.

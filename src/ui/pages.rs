@@ -37,7 +37,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn SignInRequired(title: Signal<&'static str>) -> impl IntoView {
     let i18n = use_i18n();
-    let signed_in = crate::auth::pages::use_viewer().is_signed_in();
+    let signed_in = crate::ui::viewer::use_viewer().is_signed_in();
     view! {
         <Title text=title.get_untracked() />
         <section class="panel panel--narrow">

@@ -1,6 +1,6 @@
 //! Tables of priced lines and of VAT per rate, shared by orders and invoices so both read alike.
 use crate::i18n::*;
-use crate::orders::api::VatRow;
+use crate::kernel::money::VatRow;
 use crate::ui::format::{money, vat_rate};
 use leptos::prelude::*;
 

@@ -217,6 +217,41 @@ impl TestApp {
 /// The demo password of every demo person.
 pub const DEMO_PASSWORD: &str = "Styk-Demo-2026!";
 
+/// A server with demo data (and any extra settings).
+pub async fn demo_app(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    let mut settings = vec![("STYK_DEMO", "1")];
+    settings.extend_from_slice(extra);
+    TestApp::spawn_with(backend, &settings, axum::Router::new()).await
+}
+
+/// A browser of its own, signed in as a demo customer.
+pub async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = TestApp::new_client();
+    assert_eq!(app.sign_in_with(&client, email, DEMO_PASSWORD).await.status(), reqwest::StatusCode::SEE_OTHER);
+    client
+}
+
+/// A browser of its own, signed in as demo staff.
+pub async fn staff(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = TestApp::new_client();
+    let response =
+        app.post_form_with(&client, "/staff/sign-in", &[("email", email), ("password", DEMO_PASSWORD)]).await;
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "{email}");
+    client
+}
+
+/// A page in English, with the data it hands the browser decoded in place ([`with_page_data`]).
+pub async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> (reqwest::StatusCode, String) {
+    let response = client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
+    let status = response.status();
+    (status, with_page_data(response.text().await.unwrap()))
+}
+
+/// Where a redirect points ("" for none).
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+}
+
 /// The session cookie a response sets, if any.
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
