@@ -6,7 +6,7 @@ use crate::i18n::*;
 use crate::kernel::viewer::Viewer;
 use crate::ui::form::{Field, FormAlert, SelectField};
 use crate::ui::format::money;
-use crate::ui::loaded::{page_data, Loaded, PageStatus, Synchronous};
+use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
@@ -72,11 +72,10 @@ pub fn InvoicesPage() -> impl IntoView {
                     status.set(422);
                 }
                 let params = params.get_untracked();
-                // Filled in, with nothing left to wait for: see `Synchronous`.
-                Synchronous(view! {
+                view! {
                     <InvoiceFilters params=params.clone() problems=page.problems.clone() />
                     <InvoiceTable page params />
-                })
+                }
             } />
         </section>
     }

@@ -7,7 +7,7 @@ use crate::i18n::*;
 use crate::kernel::cursor::encode_query_value;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date};
-use crate::ui::loaded::{page_data, Loaded, PageStatus, Synchronous};
+use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
@@ -82,11 +82,10 @@ pub fn OrdersPage() -> impl IntoView {
                     status.set(422);
                 }
                 let params = params.get_untracked();
-                // Filled in, with nothing left to wait for: see `Synchronous`.
-                Synchronous(view! {
+                view! {
                     <HistoryFilters params=params.clone() problems=history.problems.clone() />
                     <HistoryTable history params />
-                })
+                }
             } />
         </section>
     }

@@ -2,7 +2,6 @@
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::kernel::viewer::Viewer;
-use crate::ui::loaded::Synchronous;
 use crate::ui::viewer::{use_viewer, SignOutButton};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -10,8 +9,6 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    // The header and the footer wait for nothing, so they are written into the page in one piece
-    // (see `Synchronous`) rather than element by element.
     let header = view! {
         // rel="external" keeps the client-side router from taking over the click, so the browser
         // moves focus to <main> as it does before hydration.
@@ -36,11 +33,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         </footer>
     };
     view! {
-        {Synchronous(header)}
+        {header}
         <main id="main" class="site-main" tabindex="-1">
             {children()}
         </main>
-        {Synchronous(footer)}
+        {footer}
     }
 }
 
