@@ -122,7 +122,6 @@ pub fn notice_text(locale: Locale, code: &str) -> Option<&'static str> {
         "password_changed" => td_string!(locale, notice_password_changed),
         "reset_sent" => td_string!(locale, notice_reset_sent),
         "registration_sent" => td_string!(locale, notice_registration_sent),
-        "registered" => td_string!(locale, notice_registered),
         "email_change_sent" => td_string!(locale, notice_email_change_sent),
         "email_changed" => td_string!(locale, notice_email_changed),
         "sessions_ended" => td_string!(locale, notice_sessions_ended),
