@@ -25,7 +25,6 @@ use std::time::{Duration, Instant};
 use styk::config::Config;
 use styk::db::Db;
 use styk::server::Server;
-use styk::touchpoints::catalogue::all_steps;
 use styk::touchpoints::model::{Channel, Outcome, Signals};
 use styk::touchpoints::pseudonym::Pseudonyms;
 use styk::touchpoints::recorder::{Recorder, Touchpoint};
@@ -78,7 +77,7 @@ async fn ingest(label: &str, db: Db) {
     let writer = writer.with_pseudonyms(Pseudonyms::from_key(b"benchmark key of thirty-two chars or more"));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(writer.run(stopped));
-    let steps: Vec<_> = all_steps().collect();
+    let steps: Vec<_> = styk::server::steps::catalogue().steps().collect();
     let rounds = std::env::var("STYK_BENCH_INGEST_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(INGEST_ROUNDS);
     // One producer for all rounds and one round more: the rounds measure the writer while the
     // queue stays full, not the wait for a last batch that is not full (the writer lingers for a

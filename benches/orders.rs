@@ -407,7 +407,7 @@ mod leptos_alone {
     use leptos::prelude::*;
     use styk::config::Config;
     use styk::i18n::Locale;
-    use styk::server::AppState;
+    use styk::web::AppState;
     use styk::ui::format::{money, utc_date};
 
     pub const BARE: &str = "/bench/leptos";

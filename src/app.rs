@@ -2,17 +2,18 @@
 use crate::accounts::pages::{AccountPage, AddressesPage, ProfilePage, StatementPage};
 use crate::auth::access_pages::StaffAccessRequestsPage;
 use crate::auth::pages::{
-    DemoMailPage, EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage, RegisterCompletePage, RegisterPage,
+    EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage, RegisterCompletePage, RegisterPage,
     ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage, StaffInviteMemberPage, StaffSecurityPage,
     StaffSignInPage, StaffUsersPage,
 };
 use crate::corrections::pages::{
     CorrectionFormPage, CorrectionPage, CorrectionsPage, StaffCorrectionPage, StaffCorrectionsPage,
 };
+use crate::demo::mailbox::DemoMailPage;
 use crate::i18n::I18nContextProvider;
 use crate::invoices::pages::{ArchivePage, ArchiveStatusPage, InvoiceDetailPage, InvoicesPage};
 use crate::orders::pages::{OrderDetailPage, OrdersPage, ReorderPage, ReorderReviewPage};
-use crate::touchpoints::pages::{ActivityPage, CxPage};
+use crate::cx::pages::{ActivityPage, CxPage};
 use crate::ui::form::provide_form_feedback;
 use crate::ui::layout::Layout;
 use crate::ui::link::provide_link_view;
@@ -117,7 +118,7 @@ fn provide_viewer() {
     let viewer = crate::ui::loaded::shared_value(|| {
         #[cfg(feature = "ssr")]
         {
-            crate::auth::sessions::current_principal().map(|p| p.viewer).unwrap_or_default()
+            crate::web::sessions::current_principal().map(|p| p.viewer).unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
         {

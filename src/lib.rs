@@ -9,6 +9,8 @@ pub mod accounts;
 pub mod app;
 pub mod auth;
 pub mod corrections;
+pub mod cx;
+pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod invoices;
@@ -21,8 +23,6 @@ pub mod ui;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
-pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod documents;
 #[cfg(feature = "ssr")]

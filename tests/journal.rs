@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use styk::config::Backend;
-use styk::touchpoints::catalogue::{all_steps, is_unrecorded, Endpoint};
+use styk::touchpoints::catalogue::{is_unrecorded, Endpoint};
 use styk::touchpoints::model::Signals;
 
 const OLA: &str = "ola@demo.styk.pl"; // owner, Piekarnia Ola Nowak sp. z o.o.
@@ -66,7 +66,7 @@ fn forms_in(html: &str) -> Vec<(String, Option<String>)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_form_and_server_function_records_its_step() {
     let app = demo_app(Backend::Sqlite, &[]).await;
-    let declared: Vec<Endpoint> = all_steps().map(|s| s.endpoint).collect();
+    let declared: Vec<Endpoint> = styk::server::steps::catalogue().steps().map(|s| s.endpoint).collect();
 
     // 1. Every page route and every server function has a catalogue entry.
     let link_pages = styk::auth::handlers::LINK_PAGES;
@@ -102,9 +102,9 @@ async fn every_page_form_and_server_function_records_its_step() {
         .await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     let anonymous = TestApp::new_client();
-    let client_for = |path: &str| match styk::auth::guard::required_kind(path) {
-        Some(styk::auth::sessions::PrincipalKind::Member) => &member,
-        Some(styk::auth::sessions::PrincipalKind::Staff) => &staff,
+    let client_for = |path: &str| match styk::web::access::required_kind(path) {
+        Some(styk::web::sessions::PrincipalKind::Member) => &member,
+        Some(styk::web::sessions::PrincipalKind::Staff) => &staff,
         None => &anonymous,
     };
     let mut forms = BTreeSet::new();
@@ -232,10 +232,10 @@ async fn every_page_form_and_server_function_records_its_step() {
             .into_iter()
             .fold(action.clone(), |route, id| route.replace(id.as_str(), "{id}"));
         // As the journal's layer finds it: the page's form by name, or the page's one form.
-        let entry = all_steps()
+        let entry = styk::server::steps::catalogue().steps()
             .find(|e| matches!((e.endpoint, which), (Endpoint::Form(p, f), Some(w)) if p == route && f == w))
-            .or_else(|| all_steps().find(|e| e.endpoint == Endpoint::Post(leak(&route))))
-            .or_else(|| all_steps().find(|e| e.endpoint == Endpoint::ServerFn(leak(&route))))
+            .or_else(|| styk::server::steps::catalogue().steps().find(|e| e.endpoint == Endpoint::Post(leak(&route))))
+            .or_else(|| styk::server::steps::catalogue().steps().find(|e| e.endpoint == Endpoint::ServerFn(leak(&route))))
             .unwrap_or_else(|| panic!("form {action} {which:?} declares no journey step"));
         let action = &route.replace("{id}", &item_of(&route));
         let client = client_for(action);

@@ -27,12 +27,13 @@ pub struct AccountSummary {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::auth::sessions::db_error;
-    use crate::orders::api::server::member_scope;
-    use crate::server::app_state;
+    use crate::db::db_error;
+    use crate::web::access::current_member;
+    use crate::web::app_state;
 
     pub async fn account_overview() -> Result<AccountSummary, AppError> {
-        let (account_id, sees_invoices) = member_scope()?;
+        let member = current_member()?;
+        let (account_id, sees_invoices) = (member.account_id.clone(), member.sees_invoices());
         let state = app_state()?;
         let db = &state.db;
         let today = crate::ui::format::utc_date(crate::db::now_ms());
@@ -132,21 +133,17 @@ pub struct AddressBook {
 mod profile_server {
     use super::*;
     use crate::accounts::store;
-    use crate::auth::sessions::current_principal;
-    use crate::server::app_state;
+    use crate::web::access::current_member;
+    use crate::web::app_state;
 
     pub async fn my_profile() -> Result<ProfileView, AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-        store::profile(&app_state()?.db, &member.member_id).await
+        store::profile(&app_state()?.db, &current_member()?.member_id).await
     }
 
     pub async fn account_addresses() -> Result<AddressBook, AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-        let account_id = principal.account_id.as_deref().ok_or(AppError::Forbidden)?;
-        let addresses = store::addresses(&app_state()?.db, account_id).await?;
-        Ok(AddressBook { addresses, can_manage: member.role.sees_invoices() })
+        let member = current_member()?;
+        let addresses = store::addresses(&app_state()?.db, &member.account_id).await?;
+        Ok(AddressBook { addresses, can_manage: member.sees_invoices() })
     }
 }
 
@@ -224,17 +221,12 @@ pub struct StatementView {
 #[cfg(feature = "ssr")]
 mod statement_server {
     use super::*;
-    use crate::auth::sessions::current_principal;
-    use crate::server::app_state;
+    use crate::web::access::current_billing_member;
+    use crate::web::app_state;
 
     pub async fn account_statement(params: StatementParams) -> Result<StatementView, AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-        if !member.role.sees_invoices() {
-            return Err(AppError::Forbidden);
-        }
-        let account_id = principal.account_id.as_deref().ok_or(AppError::Forbidden)?;
-        crate::accounts::store::statement(&app_state()?.db, account_id, &params).await
+        let member = current_billing_member()?;
+        crate::accounts::store::statement(&app_state()?.db, &member.account_id, &params).await
     }
 }
 

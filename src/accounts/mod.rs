@@ -11,3 +11,9 @@ pub mod handlers;
 pub mod statement;
 #[cfg(feature = "ssr")]
 pub mod store;
+
+/// The account's form posts and downloads.
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::web::AppState> {
+    handlers::routes().merge(statement::routes())
+}

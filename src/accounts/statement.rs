@@ -1,17 +1,16 @@
 //! The statement as files: CSV for spreadsheets and accounting software, PDF to print or forward.
 //! Both are built from the same statement the page shows, in the reader's language.
 use super::api::{StatementParams, StatementView};
-use crate::auth::sessions::Principal;
 use crate::documents::{plain_amount, Align, Column, Layout, Weight, MARGIN};
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
-use crate::server::errors::{error_response, locale_from_headers};
-use crate::server::AppState;
+use crate::web::access::{billing_member, principal};
+use crate::web::respond::{download, locale_from_headers, refuse};
+use crate::web::AppState;
 use crate::ui::format::{amount, money, utc_minute};
 use axum::extract::{Query, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
@@ -27,20 +26,11 @@ struct Requested {
     statement: StatementView,
 }
 
-fn refuse(request: &Parts, error: AppError) -> Response {
-    let locale = locale_from_headers(&request.headers);
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    error_response(status, &error, locale, false, "")
-}
-
 async fn requested(state: &AppState, request: &Parts) -> Result<Requested, Response> {
     let locale = locale_from_headers(&request.headers);
-    let principal = request.extensions.get::<Principal>().ok_or_else(|| refuse(request, AppError::Unauthorized))?;
-    let member = principal.viewer.member().ok_or_else(|| refuse(request, AppError::Forbidden))?;
-    if !member.role.sees_invoices() {
-        return Err(refuse(request, AppError::Forbidden));
-    }
-    let account_id = principal.account_id.as_deref().ok_or_else(|| refuse(request, AppError::Forbidden))?;
+    let scope = billing_member(request).map_err(|error| refuse(request, error))?;
+    let account_id = scope.account_id.as_str();
+    let member = principal(request).and_then(|p| p.viewer.member()).ok_or_else(|| refuse(request, AppError::Forbidden))?;
     let Query(params) =
         Query::<StatementParams>::try_from_uri(&request.uri).map_err(|_| refuse(request, AppError::BadRequest))?;
     let statement =
@@ -58,10 +48,6 @@ async fn requested(state: &AppState, request: &Parts) -> Result<Requested, Respo
 
 /// A download: the file, never cached, under a name made only of the customer number and dates.
 fn attachment(body: Vec<u8>, content_type: &'static str, requested: &Requested, extension: &str) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     let safe = |text: &str| text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>();
     let name = format!(
         "statement-{}-{}-{}.{extension}",
@@ -69,10 +55,7 @@ fn attachment(body: Vec<u8>, content_type: &'static str, requested: &Requested, 
         safe(&requested.statement.from),
         safe(&requested.statement.to)
     );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    download(body, content_type, &name)
 }
 
 fn headers(locale: Locale) -> [&'static str; 6] {

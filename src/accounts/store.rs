@@ -1,7 +1,8 @@
 //! The profile's and the address book's SQL. Every statement names the member or the account.
 use super::api::{EntryKind, ProfileView, SavedAddress, StatementEntry, StatementParams, StatementView};
 use super::domain::{optional_text, required_text, Country, PhoneNumber, PostalCode};
-use crate::auth::sessions::db_error;
+use crate::db::db_error;
+use crate::web::forms::Rejection;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
 
@@ -49,7 +50,7 @@ pub async fn save_profile(
     db: &Db,
     member_id: &str,
     form: &ProfileForm,
-) -> Result<(), Result<Vec<(&'static str, &'static str)>, AppError>> {
+) -> Result<(), Rejection> {
     let mut problems = Vec::new();
     let full_name = required_text(&form.full_name, 100).map_err(|p| problems.push(("full_name", p))).ok();
     let phone = match form.phone.trim() {
@@ -61,7 +62,7 @@ pub async fn save_profile(
         problems.push(("language", "invalid"));
     }
     let (Some(full_name), Some(phone), Some(language)) = (full_name, phone, language) else {
-        return Err(Ok(problems));
+        return Err(Rejection::Fields(problems.into_iter().map(|(f, p)| (f.to_string(), p)).collect()));
     };
     let flag = |value: &Option<String>| i64::from(value.is_some());
     sqlx::query(
@@ -79,7 +80,7 @@ pub async fn save_profile(
     .bind(member_id)
     .execute(&db.pool)
     .await
-    .map_err(|e| Err(db_error(e)))?;
+    .map_err(db_error)?;
     Ok(())
 }
 
@@ -153,7 +154,7 @@ struct Address {
     country: Country,
 }
 
-fn check_address(form: &AddressForm) -> Result<Address, Vec<(&'static str, &'static str)>> {
+fn check_address(form: &AddressForm) -> Result<Address, Rejection> {
     let mut problems = Vec::new();
     let kind = ["billing", "delivery"].into_iter().find(|k| *k == form.kind);
     if kind.is_none() {
@@ -181,25 +182,12 @@ fn check_address(form: &AddressForm) -> Result<Address, Vec<(&'static str, &'sta
         {
             Ok(Address { kind, recipient, line1, line2, postal_code, city, country })
         }
-        _ => Err(problems),
+        _ => Err(Rejection::Fields(problems.into_iter().map(|(f, p)| (f.to_string(), p)).collect())),
     }
 }
 
-/// Why an address change was refused.
-#[derive(Debug)]
-pub enum AddressRefusal {
-    Fields(Vec<(&'static str, &'static str)>),
-    Failed(AppError),
-}
-
-impl From<AppError> for AddressRefusal {
-    fn from(error: AppError) -> Self {
-        AddressRefusal::Failed(error)
-    }
-}
-
-fn write_error(error: sqlx::Error) -> AddressRefusal {
-    AddressRefusal::Failed(db_error(error))
+fn write_error(error: sqlx::Error) -> Rejection {
+    Rejection::from(error)
 }
 
 /// The kind and default flag of one of the account's current addresses; `NotFound` for any other
@@ -208,7 +196,7 @@ async fn current(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     account_id: &str,
     address_id: &str,
-) -> Result<(String, i64), AddressRefusal> {
+) -> Result<(String, i64), Rejection> {
     if !crate::db::ids::looks_like_id(address_id) {
         return Err(AppError::NotFound.into());
     }
@@ -226,7 +214,7 @@ async fn current(
 async fn is_used_by_orders(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     address_id: &str,
-) -> Result<bool, AddressRefusal> {
+) -> Result<bool, Rejection> {
     let used: Option<(String,)> = sqlx::query_as("SELECT order_id FROM orders WHERE delivery_address_id = $1 LIMIT 1")
         .bind(address_id)
         .fetch_optional(&mut **tx)
@@ -238,8 +226,8 @@ async fn is_used_by_orders(
 /// Adds an address, or changes one: in place when no order points at it, otherwise by archiving
 /// it and adding its successor (past orders keep the address they were delivered to). The first
 /// address of a kind becomes that kind's default.
-pub async fn save_address(db: &Db, account_id: &str, form: &AddressForm) -> Result<String, AddressRefusal> {
-    let address = check_address(form).map_err(AddressRefusal::Fields)?;
+pub async fn save_address(db: &Db, account_id: &str, form: &AddressForm) -> Result<String, Rejection> {
+    let address = check_address(form)?;
     let now = now_ms();
     let mut tx = db.begin_write().await.map_err(write_error)?;
     let is_default;
@@ -325,7 +313,7 @@ async fn promote_if_none(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     account_id: &str,
     kind: &str,
-) -> Result<(), AddressRefusal> {
+) -> Result<(), Rejection> {
     for kind in [kind, if kind == "billing" { "delivery" } else { "billing" }] {
         sqlx::query(
             "UPDATE addresses SET is_default = 1
@@ -345,7 +333,7 @@ async fn promote_if_none(
 }
 
 /// Removes an address from the book (archived: orders that went there keep it).
-pub async fn remove_address(db: &Db, account_id: &str, address_id: &str) -> Result<(), AddressRefusal> {
+pub async fn remove_address(db: &Db, account_id: &str, address_id: &str) -> Result<(), Rejection> {
     let mut tx = db.begin_write().await.map_err(write_error)?;
     let (kind, _) = current(&mut tx, account_id, address_id).await?;
     sqlx::query("UPDATE addresses SET archived_at = $1, is_default = 0 WHERE address_id = $2 AND account_id = $3")
@@ -360,7 +348,7 @@ pub async fn remove_address(db: &Db, account_id: &str, address_id: &str) -> Resu
 }
 
 /// Makes an address its kind's default.
-pub async fn make_default(db: &Db, account_id: &str, address_id: &str) -> Result<(), AddressRefusal> {
+pub async fn make_default(db: &Db, account_id: &str, address_id: &str) -> Result<(), Rejection> {
     let mut tx = db.begin_write().await.map_err(write_error)?;
     let (kind, _) = current(&mut tx, account_id, address_id).await?;
     sqlx::query("UPDATE addresses SET is_default = CASE WHEN address_id = $1 THEN 1 ELSE 0 END WHERE account_id = $2 AND kind = $3")

@@ -5,13 +5,15 @@
 //! decided by staff. Until then the person has no member row, so nothing of the account can
 //! reach them. Every step is audited and the person is told the outcome either way.
 use super::audit::{self, AuditEntry};
-use super::service::{enqueue, Rejection};
-use super::sessions::{db_error, Client, Principal};
+use super::service::enqueue;
+use crate::web::forms::Rejection;
+use crate::db::db_error;
+use crate::web::sessions::{Client, Principal};
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
 use crate::kernel::viewer::{MemberRole, Viewer};
 use crate::mail::Template;
-use crate::server::AppState;
+use crate::web::AppState;
 use axum::http::StatusCode;
 use serde_json::json;
 

@@ -47,21 +47,15 @@ pub struct AccessRequestView {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DemoMail {
-    pub to: String,
-    pub subject: String,
-    pub created_at: i64,
-    pub text: String,
-}
-
 #[cfg(feature = "ssr")]
 mod server {
-    use super::{AccessRequestView, DemoMail, MemberView, SessionView, StaffView};
-    use crate::auth::sessions::{current_principal, db_error, describe_device, Principal};
+    use super::{AccessRequestView, MemberView, SessionView, StaffView};
+    use crate::db::db_error;
+    use crate::ui::format::describe_device;
+    use crate::web::sessions::{current_principal, Principal};
     use crate::error::AppError;
     use crate::kernel::viewer::{MemberRole, StaffRole};
-    use crate::server::app_state;
+    use crate::web::app_state;
 
     /// A staff user as the admin list reads it: id, name, e-mail, role, password hash, disabled at.
     type StaffRow = (String, String, String, String, Option<String>, Option<i64>);
@@ -169,35 +163,6 @@ mod server {
             })
             .collect())
     }
-
-    pub async fn demo_mailbox() -> Result<Vec<DemoMail>, AppError> {
-        let state = app_state()?;
-        if !state.config.demo || state.config.mail.smtp.is_some() {
-            return Err(AppError::NotFound);
-        }
-        let mut mails = Vec::new();
-        let mut entries = match tokio::fs::read_dir(&state.config.mail.dir).await {
-            Ok(entries) => entries,
-            Err(_) => return Ok(mails),
-        };
-        while let Ok(Some(entry)) = entries.next_entry().await {
-            let path = entry.path();
-            if path.extension().and_then(|e| e.to_str()) != Some("json") {
-                continue;
-            }
-            let Ok(text) = tokio::fs::read_to_string(&path).await else { continue };
-            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
-            mails.push(DemoMail {
-                to: value["to"].as_str().unwrap_or_default().to_string(),
-                subject: value["subject"].as_str().unwrap_or_default().to_string(),
-                created_at: value["created_at"].as_i64().unwrap_or_default(),
-                text: value["text"].as_str().unwrap_or_default().to_string(),
-            });
-        }
-        mails.sort_by_key(|mail| std::cmp::Reverse(mail.created_at));
-        mails.truncate(50);
-        Ok(mails)
-    }
 }
 
 /// The caller's own sessions that still stand, newest first.
@@ -231,9 +196,3 @@ pub async fn staff_users() -> Result<Vec<StaffView>, AppError> {
     server::staff_users().await
 }
 
-/// The mail folder of a demo install (no SMTP server), newest first, so a newcomer can follow
-/// invitation and reset links. Not available otherwise.
-#[server(prefix = "/api", endpoint = "demo_mailbox")]
-pub async fn demo_mailbox() -> Result<Vec<DemoMail>, AppError> {
-    server::demo_mailbox().await
-}

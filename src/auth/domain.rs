@@ -19,6 +19,12 @@ pub enum FieldProblem {
     EmailTaken,
 }
 
+impl crate::web::forms::Problem for FieldProblem {
+    fn code(&self) -> &'static str {
+        FieldProblem::code(*self)
+    }
+}
+
 impl FieldProblem {
     pub fn code(self) -> &'static str {
         match self {

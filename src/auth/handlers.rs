@@ -1,36 +1,26 @@
 //! HTTP endpoints of the identity forms. Each reads a plain form post, calls the flow in
 //! [`super::service`], and answers with a redirect (success) or the same page again with the
 //! problems beside the fields and what was typed (rejection).
-use super::service::{self, Rejection};
-use super::sessions::{Client, Principal, PrincipalKind};
+use super::service;
+use crate::web::sessions::{Client, Principal, PrincipalKind};
 use super::tokens::Purpose;
 use crate::error::AppError;
 use crate::i18n::choice::safe_next;
-use crate::server::render::{page, see_other};
-use crate::server::AppState;
+use crate::web::access::{principal, sign_in_again};
+use crate::web::forms::{or_answer, read_form, reject, which_form, Rejection};
+use crate::web::respond::{bare, page, see_other};
+use crate::web::AppState;
 use crate::touchpoints::layer::{Actor, StepNote};
-use crate::ui::form::FormFeedback;
 use crate::ui::link::LinkView;
-use axum::extract::{FromRequest, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
-use serde::de::DeserializeOwned;
+use axum::Router;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-/// `?` for handler helpers whose error is already the answer.
-macro_rules! or_answer {
-    ($result:expr) => {
-        match $result {
-            Ok(value) => value,
-            Err(response) => return response,
-        }
-    };
-}
-pub(crate) use or_answer;
 
 /// Every identity form endpoint. Pages with one-time links get their GET here too: the handler
 /// checks the link before the page renders, so an expired link answers 410 with a way forward.
@@ -55,137 +45,44 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/access-requests", post(staff_access_decision))
 }
 
-#[derive(Deserialize)]
-struct WhichForm {
-    #[serde(default)]
-    form: String,
-}
-
-/// Reads which form of a page was posted, keeping the body for the form's own handler.
-pub(crate) async fn which_form(state: &AppState, request: Request) -> Result<(String, Request), Response> {
-    let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
-        Ok(bytes) => bytes,
-        Err(_) => return Err(crate::server::errors::bare(StatusCode::PAYLOAD_TOO_LARGE)),
-    };
-    let copy = Request::from_parts(parts.clone(), axum::body::Body::from(bytes.clone()));
-    let which = match Form::<WhichForm>::from_request(copy, state).await {
-        Ok(Form(which)) => which.form,
-        Err(_) => return Err(crate::server::errors::bare(StatusCode::BAD_REQUEST)),
-    };
-    Ok((which, Request::from_parts(parts, axum::body::Body::from(bytes))))
-}
-
 async fn security_forms(State(state): State<AppState>, request: Request) -> Response {
     let (which, request) = or_answer!(which_form(&state, request).await);
-    note_form(&request, &which);
     match which.as_str() {
         "change_password" => change_password(State(state), request).await,
         "change_email" => change_email(State(state), request).await,
         "sessions" => end_sessions(State(state), request).await,
-        _ => crate::server::errors::bare(StatusCode::BAD_REQUEST),
+        _ => bare(StatusCode::BAD_REQUEST),
     }
 }
 
 async fn members_forms(State(state): State<AppState>, request: Request) -> Response {
     let (which, request) = or_answer!(which_form(&state, request).await);
-    note_form(&request, &which);
     match which.as_str() {
         "invite_member" => invite_member(State(state), request).await,
         "member_role" => set_member_role(State(state), request).await,
         "member_remove" => remove_member(State(state), request).await,
         "access_decision" => access_decision(State(state), request).await,
-        _ => crate::server::errors::bare(StatusCode::BAD_REQUEST),
+        _ => bare(StatusCode::BAD_REQUEST),
     }
 }
 
 async fn staff_users_forms(State(state): State<AppState>, request: Request) -> Response {
     let (which, request) = or_answer!(which_form(&state, request).await);
-    note_form(&request, &which);
     match which.as_str() {
         "create_staff" => create_staff(State(state), request).await,
         "staff_status" => set_staff_status(State(state), request).await,
-        _ => crate::server::errors::bare(StatusCode::BAD_REQUEST),
-    }
-}
-
-/// Tells the journal which of the page's forms this is (it decides the journey step).
-pub(crate) fn note_form(request: &Request, which: &str) {
-    if let Some(note) = request.extensions().get::<StepNote>() {
-        note.form(which);
+        _ => bare(StatusCode::BAD_REQUEST),
     }
 }
 
 /// Paths whose GET is served here rather than by the app's route list.
 pub const LINK_PAGES: [&str; 4] = ["/reset-password", "/invitation", "/register/complete", "/email-change"];
 
-pub(crate) async fn read_form<T: DeserializeOwned>(state: &AppState, request: Request) -> Result<(Parts, T), Response> {
-    let (parts, body) = request.into_parts();
-    let copy = Request::from_parts(parts.clone(), body);
-    match Form::<T>::from_request(copy, state).await {
-        Ok(Form(form)) => Ok((parts, form)),
-        Err(rejection) => {
-            tracing::info!(%rejection, "unreadable form post");
-            Err(crate::server::errors::bare(StatusCode::BAD_REQUEST))
-        }
-    }
-}
-
-pub(crate) fn principal(parts: &Parts) -> Option<Principal> {
-    parts.extensions.get::<Principal>().cloned()
-}
-
 fn session(parts: &Parts) -> Result<Session, AppError> {
     parts.extensions.get::<Session>().cloned().ok_or_else(|| {
         tracing::error!("session layer missing");
         AppError::Internal
     })
-}
-
-/// Turns a rejection into the page the form was posted from, rendered again with the problems.
-/// (Every form posts to its page's own address; sign-out, which has no page, renders the start.)
-pub(crate) async fn reject(
-    state: &AppState,
-    mut parts: Parts,
-    form: &str,
-    rejection: Rejection,
-    values: Vec<(&str, String)>,
-    link: Option<LinkView>,
-) -> Response {
-    if parts.uri.path() == "/sign-out" {
-        parts.uri = axum::http::Uri::from_static("/");
-    }
-    if let Some(note) = StepNote::of(&parts) {
-        note.error(rejection.code());
-    }
-    let mut feedback = FormFeedback::for_form(form);
-    feedback.values = values.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-    let status = match rejection {
-        Rejection::Fields(fields) => {
-            feedback.errors = fields.into_iter().map(|(f, r)| (f.to_string(), r.to_string())).collect();
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        Rejection::Alert { code, status } => {
-            feedback.alert = Some(code.to_string());
-            status
-        }
-        Rejection::LinkInvalid => {
-            let link = LinkView { valid: false, ..link.unwrap_or_default() };
-            return page(state, parts, None, Some(link), StatusCode::GONE).await;
-        }
-        Rejection::Failed(error) => {
-            feedback.alert = Some(
-                match error {
-                    AppError::Forbidden => "not_allowed",
-                    AppError::NotFound => "not_found",
-                    _ => "unavailable",
-                }
-                .to_string(),
-            );
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        }
-    };
-    page(state, parts, Some(feedback), link, status).await
 }
 
 fn failed(error: AppError) -> Rejection {
@@ -259,7 +156,7 @@ async fn signed_in_actor(state: &AppState, kind: PrincipalKind, principal_id: St
 async fn sign_out(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _form) = or_answer!(read_form::<std::collections::HashMap<String, String>>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
-    let who = principal(&parts);
+    let who = principal(&parts).cloned();
     let to = if who.as_ref().is_some_and(|p| p.kind() == PrincipalKind::Staff) { "/staff/sign-in" } else { "/sign-in" };
     let result = match session(&parts) {
         Ok(session) => service::sign_out(&state, &session, who.as_ref(), &client).await,
@@ -319,7 +216,7 @@ async fn link_page(state: AppState, request: Request, purpose: Purpose) -> Respo
             let status = if view.valid { StatusCode::OK } else { StatusCode::GONE };
             page(&state, parts, None, Some(view), status).await
         }
-        Err(error) => crate::server::errors::bare(
+        Err(error) => bare(
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         ),
     }
@@ -424,11 +321,8 @@ async fn complete_registration(State(state): State<AppState>, request: Request) 
 #[allow(clippy::result_large_err)]
 fn require(parts: &Parts, kind: PrincipalKind) -> Result<Principal, Response> {
     match principal(parts) {
-        Some(principal) if principal.kind() == kind => Ok(principal),
-        _ => Err(see_other(match kind {
-            PrincipalKind::Member => "/sign-in?notice=session_expired",
-            PrincipalKind::Staff => "/staff/sign-in?notice=session_expired",
-        })),
+        Some(principal) if principal.kind() == kind => Ok(principal.clone()),
+        _ => Err(sign_in_again(parts, kind, parts.uri.path())),
     }
 }
 
@@ -454,7 +348,7 @@ async fn change_password(State(state): State<AppState>, request: Request) -> Res
         Ok(()) => {
             // A credential change is a privilege change: the session gets a new id.
             if let Ok(session) = session(&parts) {
-                if let Err(error) = super::sessions::rotate(&session).await {
+                if let Err(error) = crate::web::sessions::rotate(&session).await {
                     tracing::error!(?error, "cannot rotate the session id after a password change");
                 }
             }
@@ -490,7 +384,7 @@ async fn change_email(State(state): State<AppState>, request: Request) -> Respon
 async fn confirm_email_change(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<TokenQuery>(&state, request).await);
     let client = Client::from_parts(&parts, &state.config);
-    let current = principal(&parts);
+    let current = principal(&parts).cloned();
     let signed_in = current.is_some();
     match service::confirm_email_change(&state, &form.token, current.as_ref(), &client).await {
         Ok(()) if signed_in => see_other("/account/security?notice=email_changed"),
@@ -610,7 +504,7 @@ async fn decide_access(
     let approve = match form.decision.as_str() {
         "approve" => true,
         "decline" => false,
-        _ => return crate::server::errors::bare(StatusCode::BAD_REQUEST),
+        _ => return bare(StatusCode::BAD_REQUEST),
     };
     let client = Client::from_parts(&parts, &state.config);
     match crate::auth::access::decide(&state, &who, &form.request, approve, &client).await {
@@ -627,7 +521,7 @@ async fn create_staff(State(state): State<AppState>, request: Request) -> Respon
     let (parts, form) = or_answer!(read_form::<InviteForm>(&state, request).await);
     let who = or_answer!(require(&parts, PrincipalKind::Staff));
     let client = Client::from_parts(&parts, &state.config);
-    let language = crate::server::errors::locale_from_headers(&parts.headers);
+    let language = crate::web::respond::locale_from_headers(&parts.headers);
     let language = leptos_i18n::Locale::as_str(language);
     match service::create_staff(&state, &who, &form.email, &form.full_name, &form.role, language, &client).await {
         Ok(()) => see_other("/staff/users?notice=staff_created"),

@@ -15,18 +15,15 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod domain;
 #[cfg(feature = "ssr")]
-pub mod guard;
-#[cfg(feature = "ssr")]
 pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
-pub mod sessions;
-#[cfg(feature = "ssr")]
-pub mod store;
-#[cfg(feature = "ssr")]
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod tokens;
+
+#[cfg(feature = "ssr")]
+pub use handlers::{routes, LINK_PAGES};

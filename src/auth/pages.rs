@@ -1,6 +1,6 @@
 //! The identity pages: sign-in, links from e-mails, registration, security, members, staff admin.
 //! Every form is a plain form (see `ui::form`), so each page works before and without hydration.
-use super::api::{account_members, demo_mailbox, my_sessions, staff_users};
+use super::api::{account_members, my_sessions, staff_users};
 use crate::i18n::*;
 use crate::kernel::viewer::{MemberRole, StaffRole, Viewer};
 use crate::ui::form::{Field, FormAlert, Notice, SelectField};
@@ -707,58 +707,4 @@ pub fn StaffUsersPage() -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-// --- Demo mailbox ---------------------------------------------------------------------------------
-
-/// Turns URLs in a plain-text mail into links (to this site: full page loads, see `rel`).
-fn linkify(text: &str) -> impl IntoView {
-    text.lines()
-        .map(|line| {
-            let line = line.to_string();
-            if line.starts_with("http://") || line.starts_with("https://") {
-                let href = line.clone();
-                view! { <a href=href rel="external">{line}</a><br /> }.into_any()
-            } else {
-                view! { {line}<br /> }.into_any()
-            }
-        })
-        .collect_view()
-}
-
-/// The demo mailbox's address; the page exists only in demo mode.
-pub const DEMO_MAIL_PATH: &str = "/demo/mail";
-
-#[component]
-pub fn DemoMailPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let mails = page_data(|| (), |_| demo_mailbox());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match mails.await {
-                    // Outside demo mode (or with an SMTP server) the mailbox does not exist.
-                    Err(_) => view! { <crate::ui::pages::NotFound /> }.into_any(),
-                    Ok(list) => view! {
-                        <Title text=t_string!(i18n, demo_mail_title) />
-                        <section class="panel">
-                            <h1>{t!(i18n, demo_mail_title)}</h1>
-                            <p>{t!(i18n, demo_mail_lead)}</p>
-                            {if list.is_empty() {
-                                view! { <p>{t!(i18n, demo_mail_empty)}</p> }.into_any()
-                            } else {
-                                list.into_iter().map(|mail| view! {
-                                    <article class="mail">
-                                        <h2 class="mail__subject">{mail.subject.clone()}</h2>
-                                        <p class="muted">{t!(i18n, demo_mail_to)} " " {mail.to.clone()} " · " {utc_minute(mail.created_at)}</p>
-                                        <p class="mail__body">{linkify(&mail.text)}</p>
-                                    </article>
-                                }).collect_view().into_any()
-                            }}
-                        </section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
 }

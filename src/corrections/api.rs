@@ -113,18 +113,18 @@ pub struct CorrectionRow {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::auth::sessions::current_principal;
+    use crate::web::sessions::current_principal;
     use crate::corrections::store::{self, Scope};
-    use crate::server::app_state;
+    use crate::web::app_state;
 
     /// The caller's account and member id, when they are an owner or billing member.
     pub fn billing_account() -> Result<(String, String), AppError> {
-        let member = crate::auth::guard::billing_member_of(current_principal().as_ref())?;
+        let member = crate::web::access::current_billing_member()?;
         Ok((member.account_id, member.member_id))
     }
 
     pub fn handling_staff() -> Result<String, AppError> {
-        crate::auth::guard::handling_staff_of(current_principal().as_ref())
+        crate::web::access::handling_staff_of(current_principal().as_ref())
     }
 
     fn note_subject(kind: &'static str, id: &str) {

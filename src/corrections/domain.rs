@@ -1,98 +1,10 @@
-//! Correction types that validate on construction: reasons, statuses, decisions, amounts as typed,
-//! a line's values and what a change to them makes. Shared by server and browser, so the
+//! Correction types that validate on construction: decisions, amounts as typed, and what a change
+//! to a line makes (the corrective invoice's own types, re-exported, live in `invoices::corrective`). Shared by server and browser, so the
 //! difference a customer previews is the one staff decide on and the corrective invoice states.
-use crate::kernel::money::vat_of;
+pub use crate::invoices::corrective::{
+    total_difference, Amounts, BuyerData, CorrectionReason, CorrectionStatus, LineChange, LineValues,
+};
 use serde::{Deserialize, Serialize};
-
-/// Why the customer says the invoice is wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CorrectionReason {
-    PriceDifference,
-    ReturnedGoods,
-    Discount,
-    WrongData,
-    Duplicate,
-    Other,
-}
-
-impl CorrectionReason {
-    pub const ALL: [CorrectionReason; 6] = [
-        CorrectionReason::PriceDifference,
-        CorrectionReason::ReturnedGoods,
-        CorrectionReason::Discount,
-        CorrectionReason::WrongData,
-        CorrectionReason::Duplicate,
-        CorrectionReason::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CorrectionReason::PriceDifference => "price_difference",
-            CorrectionReason::ReturnedGoods => "returned_goods",
-            CorrectionReason::Discount => "discount",
-            CorrectionReason::WrongData => "wrong_data",
-            CorrectionReason::Duplicate => "duplicate",
-            CorrectionReason::Other => "other",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == raw)
-    }
-
-    /// KSeF `TypKorekty`: 1 when the correction belongs to the original invoice's period (the
-    /// original was wrong from the start: data, a duplicate), 2 when it takes effect in the period
-    /// of the corrective invoice (a later event: a return, a discount, a price agreed afterwards).
-    pub fn correction_type(self) -> u8 {
-        match self {
-            CorrectionReason::WrongData | CorrectionReason::Duplicate => 1,
-            CorrectionReason::PriceDifference
-            | CorrectionReason::ReturnedGoods
-            | CorrectionReason::Discount
-            | CorrectionReason::Other => 2,
-        }
-    }
-}
-
-/// Where a request stands for the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CorrectionStatus {
-    Submitted,
-    InReview,
-    Accepted,
-    PartlyAccepted,
-    Rejected,
-}
-
-impl CorrectionStatus {
-    pub const ALL: [CorrectionStatus; 5] = [
-        CorrectionStatus::Submitted,
-        CorrectionStatus::InReview,
-        CorrectionStatus::Accepted,
-        CorrectionStatus::PartlyAccepted,
-        CorrectionStatus::Rejected,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CorrectionStatus::Submitted => "submitted",
-            CorrectionStatus::InReview => "in_review",
-            CorrectionStatus::Accepted => "accepted",
-            CorrectionStatus::PartlyAccepted => "partly_accepted",
-            CorrectionStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == raw)
-    }
-
-    pub fn is_open(self) -> bool {
-        matches!(self, CorrectionStatus::Submitted | CorrectionStatus::InReview)
-    }
-}
 
 /// What staff decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,97 +74,6 @@ pub fn parse_vat_rate(raw: &str) -> Result<i64, &'static str> {
     let cleaned = raw.trim().trim_end_matches('%').trim();
     let rate = cleaned.parse::<i64>().map_err(|_| "vat_rate_invalid")? * 100;
     VAT_RATES.contains(&rate).then_some(rate).ok_or("vat_rate_invalid")
-}
-
-/// What an invoice line says: description, quantity, unit price and VAT rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineValues {
-    pub description: String,
-    pub quantity: i64,
-    pub unit_price_minor: i64,
-    pub vat_rate_bp: i64,
-}
-
-/// Net, VAT and gross of a line (or of a difference).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Amounts {
-    pub net_minor: i64,
-    pub vat_minor: i64,
-    pub gross_minor: i64,
-}
-
-impl Amounts {
-    pub fn minus(self, other: Amounts) -> Amounts {
-        Amounts {
-            net_minor: self.net_minor - other.net_minor,
-            vat_minor: self.vat_minor - other.vat_minor,
-            gross_minor: self.gross_minor - other.gross_minor,
-        }
-    }
-
-    pub fn plus(self, other: Amounts) -> Amounts {
-        Amounts {
-            net_minor: self.net_minor + other.net_minor,
-            vat_minor: self.vat_minor + other.vat_minor,
-            gross_minor: self.gross_minor + other.gross_minor,
-        }
-    }
-}
-
-impl LineValues {
-    /// The line's amounts the way invoices compute them: net = quantity × price, VAT per line
-    /// rounded half up, gross = net + VAT.
-    pub fn amounts(&self) -> Amounts {
-        let net_minor = self.quantity * self.unit_price_minor;
-        let vat_minor = vat_of(net_minor, self.vat_rate_bp);
-        Amounts { net_minor, vat_minor, gross_minor: net_minor + vat_minor }
-    }
-}
-
-/// One line as it is and as it should be.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineChange {
-    pub line_no: i64,
-    pub unit: String,
-    pub before: LineValues,
-    pub after: LineValues,
-}
-
-impl LineChange {
-    pub fn difference(&self) -> Amounts {
-        self.after.amounts().minus(self.before.amounts())
-    }
-
-    /// What is being corrected on this line: quantity, unit_price, vat_rate, description.
-    pub fn kinds(&self) -> Vec<&'static str> {
-        let mut kinds = Vec::new();
-        if self.before.quantity != self.after.quantity {
-            kinds.push("quantity");
-        }
-        if self.before.unit_price_minor != self.after.unit_price_minor {
-            kinds.push("unit_price");
-        }
-        if self.before.vat_rate_bp != self.after.vat_rate_bp {
-            kinds.push("vat_rate");
-        }
-        if self.before.description != self.after.description {
-            kinds.push("description");
-        }
-        kinds
-    }
-}
-
-/// The difference of all changes together.
-pub fn total_difference(changes: &[LineChange]) -> Amounts {
-    changes.iter().fold(Amounts::default(), |sum, change| sum.plus(change.difference()))
-}
-
-/// Buyer data as it is on the invoice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BuyerData {
-    pub name: String,
-    pub address: String,
-    pub tax_id: Option<String>,
 }
 
 /// A line of the invoice as the form offers it.
@@ -394,6 +215,7 @@ impl BuyerChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::money::vat_of;
 
     #[test]
     fn amounts_are_typed_in_major_units() {

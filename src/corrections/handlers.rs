@@ -1,25 +1,25 @@
 //! The correction forms and files: the customer's request (a multipart post that previews,
 //! attaches and submits), the staff decision, and the attachments' downloads for each side.
 use super::domain::{typed_buyer, typed_changes, CorrectionReason, CorrectionStatus, Decision, MAX_EXPLANATION};
-use super::store::{self, DecisionRefusal, Kept, NewCorrection, Scope};
-use crate::auth::guard::billing_member;
-use crate::auth::sessions::Principal;
+use super::store::{self, Kept, NewCorrection, Scope};
 use crate::error::AppError;
 use crate::i18n::locale_from_code;
 use crate::kernel::cursor::looks_like_id;
 use crate::mail::templates::{Decided as MailDecision, Template};
-use crate::server::errors::refuse;
-use crate::server::render::{page, see_other};
-use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
 use crate::ui::form::FormFeedback;
-use crate::web::uploads::{self, header_file_name};
-use axum::extract::{FromRequest, Path, Request, State};
+use crate::web::access::{billing_member, handling_staff_of, principal, sign_in_again};
+use crate::web::forms::{or_answer, read_form, reject, Rejection};
+use crate::web::respond::{bare, download, page, refuse, see_other};
+use crate::web::sessions::PrincipalKind;
+use crate::web::uploads;
+use crate::web::AppState;
+use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,7 +40,7 @@ pub fn upload_body_limit(state: &AppState) -> usize {
 }
 
 fn handling_staff(parts: &Parts) -> Result<String, AppError> {
-    crate::auth::guard::handling_staff_of(parts.extensions.get::<Principal>())
+    handling_staff_of(principal(parts))
 }
 
 async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
@@ -49,15 +49,8 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
     let (account_id, member_id, email) = match billing_member(&parts) {
         Ok(member) => (member.account_id, member.member_id, member.email),
         Err(AppError::Unauthorized) => {
-            if let Some(note) = &note {
-                note.denied("sign_in_required");
-            }
-            let back = if looks_like_id(&invoice_id) {
-                format!("%2Finvoices%2F{invoice_id}%2Fcorrect")
-            } else {
-                String::new()
-            };
-            return see_other(&format!("/sign-in?next={back}"));
+            let back = if looks_like_id(&invoice_id) { format!("/invoices/{invoice_id}/correct") } else { String::new() };
+            return sign_in_again(&parts, PrincipalKind::Member, &back);
         }
         Err(error) => return refuse(&parts, error),
     };
@@ -71,7 +64,7 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
             if let Some(note) = &note {
                 note.error("unreadable_upload");
             }
-            return crate::server::errors::bare(StatusCode::BAD_REQUEST);
+            return bare(StatusCode::BAD_REQUEST);
         }
     };
     if let Some(note) = &note {
@@ -223,16 +216,15 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
 }
 
 async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<String>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
+    let (parts, fields) = or_answer!(read_form::<Vec<(String, String)>>(&state, request).await);
     let note = StepNote::of(&parts);
     let staff_id = match handling_staff(&parts) {
         Ok(id) => id,
-        Err(AppError::Unauthorized) => return see_other("/staff/sign-in"),
+        Err(AppError::Unauthorized) => {
+            let back = if looks_like_id(&correction_id) { format!("/staff/corrections/{correction_id}") } else { String::new() };
+            return sign_in_again(&parts, PrincipalKind::Staff, &back);
+        }
         Err(error) => return refuse(&parts, error),
-    };
-    let copy = Request::from_parts(parts.clone(), body);
-    let Ok(Form(fields)) = Form::<Vec<(String, String)>>::from_request(copy, &state).await else {
-        return crate::server::errors::bare(StatusCode::BAD_REQUEST);
     };
     if let Some(note) = &note {
         note.subject("correction", &correction_id);
@@ -247,14 +239,10 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
             Err(error) => refuse(&parts, error),
         };
     }
-    let mut feedback = FormFeedback::for_form("decision");
-    feedback.values = fields.clone();
+    // What was typed, shown again with any problem.
+    let typed = || fields.iter().map(|(name, value)| (name.as_str(), value.clone())).collect::<Vec<_>>();
     let Some(decision) = get("decision").as_deref().and_then(Decision::parse) else {
-        feedback.errors = vec![("decision".into(), "required".into())];
-        if let Some(note) = &note {
-            note.error("required");
-        }
-        return page(&state, parts, Some(feedback), None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return reject(&state, parts, "decision", Rejection::field("decision", "required"), typed(), None).await;
     };
     let view = match store::detail(&state.db, Scope::Staff, &correction_id).await {
         Ok(view) => view,
@@ -269,31 +257,14 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
             .collect();
         match typed_changes(&asked_lines, &get) {
             Ok(lines) => Some(lines),
-            Err(problems) => {
-                if let Some(note) = &note {
-                    note.error(problems[0].1);
-                }
-                feedback.errors = problems.into_iter().map(|(f, c)| (f, c.to_string())).collect();
-                return page(&state, parts, Some(feedback), None, StatusCode::UNPROCESSABLE_ENTITY).await;
-            }
+            Err(problems) => return reject(&state, parts, "decision", Rejection::Fields(problems), typed(), None).await,
         }
     } else {
         None
     };
     let note_text = get("note").unwrap_or_default();
     let public_url = state.config.public_url.clone();
-    // The member who asked, in their language.
-    let recipient: Option<(String, String)> = sqlx::query_as(
-        "SELECT m.email, m.preferred_language FROM correction_requests r JOIN members m ON m.member_id = r.member_id
-         WHERE r.correction_id = $1 AND m.disabled_at IS NULL",
-    )
-    .bind(&correction_id)
-    .fetch_optional(&state.db.pool)
-    .await
-    .unwrap_or_else(|error| {
-        tracing::warn!(%error, "cannot read who asked for a correction; no e-mail goes out");
-        None
-    });
+    let recipient = store::requester(&state.db, &correction_id).await;
     let trimmed_note = note_text.trim().to_string();
     let mail = |decided: &store::Decided| {
         let (email, language) = recipient.clone()?;
@@ -329,21 +300,8 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
             state.wake_mail_relay();
             see_other(&format!("/staff/corrections/{correction_id}?notice=correction_decided"))
         }
-        Err(DecisionRefusal::Fields(problems)) => {
-            if let Some(note) = &note {
-                note.error(problems[0].1);
-            }
-            feedback.errors = problems.into_iter().map(|(f, c)| (f, c.to_string())).collect();
-            page(&state, parts, Some(feedback), None, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(DecisionRefusal::AlreadyDecided) => {
-            if let Some(note) = &note {
-                note.error("already_decided");
-            }
-            feedback.alert = Some("already_decided".into());
-            page(&state, parts, Some(feedback), None, StatusCode::CONFLICT).await
-        }
-        Err(DecisionRefusal::Failed(error)) => refuse(&parts, error),
+        Err(Rejection::Failed(error)) => refuse(&parts, error),
+        Err(rejection) => reject(&state, parts, "decision", rejection, typed(), None).await,
     }
 }
 
@@ -387,16 +345,5 @@ async fn serve(
     if let Some(note) = StepNote::of(parts) {
         note.subject("correction", correction_id);
     }
-    let mut response = content.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", header_file_name(&name))) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    download(content, &content_type, &name)
 }

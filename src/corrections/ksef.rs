@@ -5,21 +5,18 @@
 use crate::config::Seller;
 use crate::error::AppError;
 use crate::invoices::pdf::{load, PrintedInvoice};
-use crate::server::errors::{error_response, locale_from_headers};
-use crate::server::AppState;
+use crate::web::respond::{download, refuse};
+use crate::web::AppState;
 use crate::touchpoints::layer::StepNote;
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/invoices/{id}/ksef.json", get(download))
+    Router::new().route("/invoices/{id}/ksef.json", get(ksef_file))
 }
-
-pub use crate::corrections::pages::correction_type_label;
 
 /// Minor units as the schema's decimal amount (`-24.60`).
 fn decimal(minor: i64) -> String {
@@ -146,14 +143,10 @@ pub fn document(invoice: &PrintedInvoice, seller: &Seller) -> Value {
     })
 }
 
-async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
+async fn ksef_file(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let locale = locale_from_headers(&parts.headers);
-    let refuse = |error: AppError| {
-        let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        error_response(status, &error, locale, true, "")
-    };
-    let account_id = match crate::auth::guard::billing_member(&parts) {
+    let refuse = |error: AppError| refuse(&parts, error);
+    let account_id = match crate::web::access::billing_member(&parts) {
         Ok(member) => member.account_id,
         Err(error) => return refuse(error),
     };
@@ -167,12 +160,5 @@ async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>,
     }
     let body = serde_json::to_vec_pretty(&document(&invoice, &seller)).unwrap_or_default();
     let name = crate::invoices::pdf::file_name(&invoice.number).replace(".pdf", ".json");
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
+    download(body, "application/json", &name)
 }

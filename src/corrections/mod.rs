@@ -12,3 +12,9 @@ pub mod handlers;
 pub mod ksef;
 #[cfg(feature = "ssr")]
 pub mod store;
+
+/// The correction forms, their attachments and the KSeF document.
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::web::AppState> {
+    handlers::routes().merge(ksef::routes())
+}

@@ -6,10 +6,11 @@ use super::api::{
     CorrectionRow, CorrectionView,
 };
 use super::domain::{
-    amount_input, line_field, total_difference, typed_changes, CorrectionReason, CorrectionStatus, InvoiceLine,
+    amount_input, line_field, typed_changes, CorrectionReason, CorrectionStatus, InvoiceLine,
     LineChange, VAT_RATES,
 };
 use crate::i18n::*;
+use crate::invoices::corrective::{reason_label, status_label, ChangesTable};
 use crate::invoices::pages::billing_only;
 use crate::kernel::viewer::Viewer;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
@@ -21,103 +22,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-pub fn status_label(locale: Locale, status: CorrectionStatus) -> &'static str {
-    match status {
-        CorrectionStatus::Submitted => td_string!(locale, correction_status_submitted),
-        CorrectionStatus::InReview => td_string!(locale, correction_status_in_review),
-        CorrectionStatus::Accepted => td_string!(locale, correction_status_accepted),
-        CorrectionStatus::PartlyAccepted => td_string!(locale, correction_status_partly_accepted),
-        CorrectionStatus::Rejected => td_string!(locale, correction_status_rejected),
-    }
-}
-
-pub fn correction_type_label(locale: Locale, kind: u8) -> &'static str {
-    match kind {
-        1 => td_string!(locale, correction_type_1),
-        _ => td_string!(locale, correction_type_2),
-    }
-}
-
-pub fn reason_label(locale: Locale, reason: CorrectionReason) -> &'static str {
-    match reason {
-        CorrectionReason::PriceDifference => td_string!(locale, correction_reason_price_difference),
-        CorrectionReason::ReturnedGoods => td_string!(locale, correction_reason_returned_goods),
-        CorrectionReason::Discount => td_string!(locale, correction_reason_discount),
-        CorrectionReason::WrongData => td_string!(locale, correction_reason_wrong_data),
-        CorrectionReason::Duplicate => td_string!(locale, correction_reason_duplicate),
-        CorrectionReason::Other => td_string!(locale, correction_reason_other),
-    }
-}
-
 #[component]
 fn StatusBadge(status: CorrectionStatus) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <span class=format!("badge badge--{}", status.as_str())>{move || status_label(i18n.get_locale(), status)}</span>
-    }
-}
-
-/// Each changed line before and after, its difference, and the total difference.
-#[component]
-pub fn ChangesTable(changes: Vec<LineChange>, currency: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let total = total_difference(&changes);
-    let sum = move |minor: i64| {
-        let currency = currency.clone();
-        move || money(i18n.get_locale(), minor, &currency)
-    };
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label=move || t_string!(i18n, correction_difference)>
-            <table class="table table--changes">
-                <caption class="visually-hidden">{t!(i18n, correction_difference)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">{t!(i18n, order_col_item)}</th>
-                        <th scope="col"></th>
-                        <th scope="col" class="num">{t!(i18n, invoice_pdf_qty)}</th>
-                        <th scope="col" class="num">{t!(i18n, invoice_pdf_unit_price)}</th>
-                        <th scope="col" class="num">{t!(i18n, invoice_pdf_rate)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_net)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_vat)}</th>
-                        <th scope="col" class="num">{t!(i18n, order_col_gross)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {changes.into_iter().map(|change| {
-                        let rows = [
-                            (text!(i18n, correction_before), Some(change.before.clone()), change.before.amounts()),
-                            (text!(i18n, correction_after), Some(change.after.clone()), change.after.amounts()),
-                            (text!(i18n, correction_difference), None, change.difference()),
-                        ];
-                        rows.into_iter().enumerate().map(|(n, (label, values, amounts))| {
-                            let sum = sum.clone();
-                            view! {
-                                <tr class:changes__diff=values.is_none()>
-                                    <td>{(n == 0).then_some(change.line_no)}</td>
-                                    <td>{values.as_ref().map(|v| v.description.clone())}</td>
-                                    <th scope="row">{move || label.get()}</th>
-                                    <td class="num">{values.as_ref().map(|v| format!("{} {}", v.quantity, change.unit))}</td>
-                                    <td class="num">{values.as_ref().map(|v| sum(v.unit_price_minor))}</td>
-                                    <td class="num">{values.as_ref().map(|v| vat_rate(v.vat_rate_bp))}</td>
-                                    <td class="num">{sum(amounts.net_minor)}</td>
-                                    <td class="num">{sum(amounts.vat_minor)}</td>
-                                    <td class="num">{sum(amounts.gross_minor)}</td>
-                                </tr>
-                            }
-                        }).collect_view()
-                    }).collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <th scope="row" colspan="6">{t!(i18n, correction_total_difference)}</th>
-                        <td class="num">{sum(total.net_minor)}</td>
-                        <td class="num">{sum(total.vat_minor)}</td>
-                        <td class="num"><strong>{sum(total.gross_minor)}</strong></td>
-                    </tr>
-                </tfoot>
-            </table>
-        </div>
     }
 }
 

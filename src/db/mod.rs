@@ -187,6 +187,13 @@ async fn checkpoint_regularly(pool: AnyPool) {
     }
 }
 
+/// A failed query as the caller's error: logged here with its cause, answered as "unavailable"
+/// (the cause is never shown to a user).
+pub fn db_error(error: sqlx::Error) -> crate::error::AppError {
+    tracing::error!(%error, "database query failed");
+    crate::error::AppError::Unavailable
+}
+
 /// Milliseconds since the Unix epoch, UTC: how every timestamp is stored.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()

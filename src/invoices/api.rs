@@ -70,7 +70,7 @@ pub struct InvoiceDetailView {
     /// What a corrective invoice corrects; `None` for a regular invoice.
     pub corrects: Option<CorrectsView>,
     /// Correction requests for this invoice: (id, status, submitted at).
-    pub corrections: Vec<(String, crate::corrections::domain::CorrectionStatus, i64)>,
+    pub corrections: Vec<(String, super::corrective::CorrectionStatus, i64)>,
     /// Corrective invoices issued for it: (id, number).
     pub correctives: Vec<(String, String)>,
     /// A correction may be requested (a regular invoice, not cancelled).
@@ -84,9 +84,9 @@ pub struct CorrectsView {
     pub original_number: String,
     pub original_issue_date: String,
     pub original_ksef: Option<String>,
-    pub reason: crate::corrections::domain::CorrectionReason,
+    pub reason: super::corrective::CorrectionReason,
     pub explanation: String,
-    pub changes: Vec<crate::corrections::domain::LineChange>,
+    pub changes: Vec<super::corrective::LineChange>,
 }
 
 /// An invoice archive (ZIP of a period's PDFs) and how far it has got.
@@ -108,8 +108,8 @@ pub struct ArchiveView {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::auth::sessions::current_principal;
-    use crate::server::app_state;
+    
+    use crate::web::app_state;
 
     pub async fn invoice_list(params: InvoiceParams) -> Result<InvoicePage, AppError> {
         crate::invoices::store::list(&app_state()?.db, &billing_account()?, &params).await
@@ -124,7 +124,7 @@ mod server {
     }
 
     fn billing_account() -> Result<String, AppError> {
-        Ok(crate::auth::guard::billing_member_of(current_principal().as_ref())?.account_id)
+        Ok(crate::web::access::current_billing_member()?.account_id)
     }
 
     pub async fn archive_list() -> Result<Vec<ArchiveView>, AppError> {

@@ -7,8 +7,8 @@
 //! ready. A download streams the chunks in order. Memory stays flat whatever the number of
 //! invoices: one invoice and one chunk at a time, on both sides.
 use super::pdf::{file_name, invoice_pdf, load};
-use crate::auth::guard::billing_member;
-use crate::auth::sessions::db_error;
+use crate::web::access::billing_member;
+use crate::db::db_error;
 use crate::config::Seller;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
@@ -17,16 +17,16 @@ use crate::i18n::Locale;
 use crate::invoices::domain::Period;
 use crate::kernel::{cursor::looks_like_id, dates::Date};
 use crate::mail::templates::Template;
-use crate::server::errors::{locale_from_headers, refuse};
-use crate::server::render::{page, see_other};
-use crate::server::AppState;
+use crate::web::respond::{download, locale_from_headers, refuse};
+use crate::web::respond::{page, see_other};
+use crate::web::AppState;
 use crate::touchpoints::layer::StepNote;
 use crate::ui::form::FormFeedback;
 use crate::ui::format::utc_date;
 use axum::body::Body;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use leptos_i18n::Locale as _;
@@ -45,7 +45,7 @@ const KEEP_MS: i64 = 7 * 86_400_000;
 const DRAFT_FILES_MS: i64 = 86_400_000;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/invoices/archive", post(request_archive)).route("/invoices/archive/{id}/zip", get(download))
+    Router::new().route("/invoices/archive", post(request_archive)).route("/invoices/archive/{id}/zip", get(zip_file))
 }
 
 /// Stores a request for the account's invoices issued in `period`; archives of more than
@@ -121,7 +121,7 @@ async fn request_archive(State(state): State<AppState>, request: Request) -> Res
     };
     let copy = Request::from_parts(parts.clone(), body);
     let Ok(Form(form)) = Form::<ArchiveForm>::from_request(copy, &state).await else {
-        return crate::server::errors::bare(StatusCode::BAD_REQUEST);
+        return crate::web::respond::bare(StatusCode::BAD_REQUEST);
     };
     let today = Date::parse(&utc_date(now_ms())).unwrap_or(Date { year: 2026, month: 1, day: 1 });
     let period = match form.preset.as_str() {
@@ -215,7 +215,7 @@ pub fn archive_file_name(from: &str, to: &str) -> String {
     format!("invoices-{}-{}.zip", safe(from), safe(to))
 }
 
-async fn download(State(state): State<AppState>, Path(archive_id): Path<String>, request: Request) -> Response {
+async fn zip_file(State(state): State<AppState>, Path(archive_id): Path<String>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let account_id = match billing_member(&parts) {
         Ok(member) => member.account_id,
@@ -250,17 +250,10 @@ async fn download(State(state): State<AppState>, Path(archive_id): Path<String>,
             }
         }
     });
-    let mut response = Body::from_stream(stream).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    let mut response =
+        download(Body::from_stream(stream), "application/zip", &archive_file_name(&view.from, &view.to));
     if let Ok(length) = HeaderValue::from_str(&view.size_bytes.to_string()) {
-        headers.insert(header::CONTENT_LENGTH, length);
-    }
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", archive_file_name(&view.from, &view.to)))
-    {
-        headers.insert(header::CONTENT_DISPOSITION, value);
+        response.headers_mut().insert(header::CONTENT_LENGTH, length);
     }
     response
 }

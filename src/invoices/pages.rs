@@ -271,12 +271,12 @@ fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
                         <dt>{t!(i18n, invoice_pdf_issue_date)}</dt><dd>{corrects.original_issue_date.clone()}</dd>
                         {corrects.original_ksef.clone().map(|ksef| view! { <dt>{t!(i18n, invoice_pdf_ksef)}</dt><dd>{ksef}</dd> })}
                         <dt>{t!(i18n, correction_reason)}</dt>
-                        <dd>{move || crate::corrections::pages::reason_label(i18n.get_locale(), reason)} " — " {corrects.explanation.clone()}</dd>
+                        <dd>{move || super::corrective::reason_label(i18n.get_locale(), reason)} " — " {corrects.explanation.clone()}</dd>
                         <dt>{t!(i18n, correction_type)}</dt>
-                        <dd>{move || crate::corrections::pages::correction_type_label(i18n.get_locale(), reason.correction_type())}</dd>
+                        <dd>{move || super::corrective::correction_type_label(i18n.get_locale(), reason.correction_type())}</dd>
                     </dl>
                     {(!corrects.changes.is_empty()).then(|| view! {
-                        <crate::corrections::pages::ChangesTable changes=corrects.changes.clone() currency=detail.currency.clone() />
+                        <super::corrective::ChangesTable changes=corrects.changes.clone() currency=detail.currency.clone() />
                     })}
                 </section>
             }
@@ -297,7 +297,7 @@ fn InvoiceView(detail: InvoiceDetailView) -> impl IntoView {
                             <li>
                                 <a href=format!("/corrections/{id}")>{t!(i18n, correction_title)} " " {crate::ui::format::utc_date(*at)}</a> " "
                                 <span class=format!("badge badge--{}", status.as_str())>
-                                    {move || crate::corrections::pages::status_label(i18n.get_locale(), status)}
+                                    {move || super::corrective::status_label(i18n.get_locale(), status)}
                                 </span>
                             </li>
                         }

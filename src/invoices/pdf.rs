@@ -1,24 +1,23 @@
 //! The invoice as a PDF: seller, buyer, number, dates, lines, the VAT table per rate, totals,
 //! what is paid and due, and the KSeF number when there is one. Served to the account's owners
 //! and billing members as an attachment with a safe file name.
-use crate::auth::sessions::db_error;
+use crate::db::db_error;
 use crate::config::Seller;
 use crate::documents::{Align, Column, Layout, PdfError, Weight, MARGIN, PAGE_WIDTH};
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
 use crate::kernel::cursor::looks_like_id;
-use crate::server::errors::{locale_from_headers, refuse};
-use crate::server::AppState;
+use crate::web::respond::{download, locale_from_headers, refuse};
+use crate::web::AppState;
 use crate::touchpoints::layer::StepNote;
 use crate::ui::format::{amount, money, vat_rate};
 use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/invoices/{id}/pdf", get(download))
+    Router::new().route("/invoices/{id}/pdf", get(pdf_file))
 }
 
 /// An invoice as printed.
@@ -43,7 +42,7 @@ pub struct PrintedInvoice {
     pub status: String,
     pub lines: Vec<PrintedLine>,
     /// What a corrective invoice corrects; `None` for a regular invoice.
-    pub correction: Option<crate::corrections::store::CorrectiveFacts>,
+    pub correction: Option<super::store::CorrectiveFacts>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,7 +106,7 @@ pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Res
     .await
     .map_err(db_error)?;
     let correction = if row.kind == "corrective" {
-        crate::corrections::store::corrective_facts(db, account_id, invoice_id).await?
+        super::store::corrective_facts(db, account_id, invoice_id).await?
     } else {
         None
     };
@@ -160,9 +159,9 @@ pub fn file_name(number: &str) -> String {
     format!("{}.pdf", if safe.is_empty() { "invoice".to_string() } else { safe })
 }
 
-async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
+async fn pdf_file(State(state): State<AppState>, Path(invoice_id): Path<String>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let account_id = match crate::auth::guard::billing_member(&parts) {
+    let account_id = match crate::web::access::billing_member(&parts) {
         Ok(member) => member.account_id,
         Err(error) => return refuse(&parts, error),
     };
@@ -181,16 +180,7 @@ async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>,
     let name = file_name(&invoice.number);
     // Layout and compression are CPU work: off the async workers.
     match tokio::task::spawn_blocking(move || invoice_pdf(&invoice, &seller, locale)).await {
-        Ok(Ok(pdf)) => {
-            let mut response = pdf.into_response();
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
+        Ok(Ok(pdf)) => download(pdf, "application/pdf", &name),
         Ok(Err(error)) => {
             tracing::error!(%error, "cannot write an invoice PDF");
             refuse(&parts, AppError::Internal)
@@ -206,7 +196,7 @@ async fn download(State(state): State<AppState>, Path(invoice_id): Path<String>,
 fn corrected_rows(
     layout: &mut Layout,
     columns: &[Column],
-    facts: &crate::corrections::store::CorrectiveFacts,
+    facts: &super::store::CorrectiveFacts,
     locale: Locale,
 ) {
     for change in &facts.lines {
@@ -284,7 +274,7 @@ pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) ->
             &format!(
                 "{}: {} — {}",
                 td_string!(locale, correction_reason),
-                crate::corrections::pages::reason_label(locale, facts.reason),
+                super::corrective::reason_label(locale, facts.reason),
                 facts.explanation
             ),
             9.0,
@@ -294,7 +284,7 @@ pub fn invoice_pdf(invoice: &PrintedInvoice, seller: &Seller, locale: Locale) ->
             &format!(
                 "{}: {}",
                 td_string!(locale, correction_type),
-                crate::corrections::ksef::correction_type_label(locale, facts.reason.correction_type())
+                super::corrective::correction_type_label(locale, facts.reason.correction_type())
             ),
             9.0,
             Weight::Regular,

@@ -1,7 +1,9 @@
 //! The invoices' SQL. Every statement names the account it reads for.
 use super::api::{CorrectsView, InvoiceDetailView, InvoiceLineView, InvoicePage, InvoiceRow, PaymentView};
 use super::domain::{InvoiceParams, InvoiceQuery, InvoiceState};
-use crate::auth::sessions::db_error;
+use super::corrective::{total_difference, BuyerData, CorrectionReason, CorrectionStatus, LineChange, LineValues};
+use crate::db::db_error;
+use crate::db::ids::new_id;
 use crate::db::json_rows::JsonRows;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -118,7 +120,7 @@ pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<Invoi
     .await
     .map_err(db_error)?;
     let today = utc_date(now_ms());
-    let (corrections, correctives) = crate::corrections::store::of_invoice(db, account_id, invoice_id).await?;
+    let (corrections, correctives) = corrections_of(db, account_id, invoice_id).await?;
     Ok(InvoiceDetailView {
         correctable: invoice.correction.is_none() && invoice.status != "cancelled",
         corrects: invoice.correction.clone().map(|facts| CorrectsView {
@@ -170,4 +172,216 @@ pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<Invoi
         buyer_tax_id: invoice.buyer_tax_id,
         buyer_address: invoice.buyer_address,
     })
+}
+
+// --- Corrective invoices ------------------------------------------------------------------------
+
+/// The seller's series for corrective invoices.
+pub const CORRECTIVE_SERIES: &str = "KOR";
+
+/// The requests of one invoice, and the corrective invoices issued for it: (id, number).
+pub async fn corrections_of(
+    db: &Db,
+    account_id: &str,
+    invoice_id: &str,
+) -> Result<(Vec<(String, CorrectionStatus, i64)>, Vec<(String, String)>), AppError> {
+    let requests: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT correction_id, status, submitted_at FROM correction_requests
+         WHERE invoice_id = $1 AND account_id = $2 ORDER BY submitted_at DESC",
+    )
+    .bind(invoice_id)
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_error)?;
+    let correctives: Vec<(String, String)> = sqlx::query_as(
+        "SELECT invoice_id, invoice_number FROM invoices
+         WHERE corrects_invoice_id = $1 AND account_id = $2 ORDER BY issue_date, invoice_id",
+    )
+    .bind(invoice_id)
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_error)?;
+    Ok((
+        requests
+            .into_iter()
+            .map(|(id, status, at)| (id, CorrectionStatus::parse(&status).unwrap_or(CorrectionStatus::Submitted), at))
+            .collect(),
+        correctives,
+    ))
+}
+
+/// The next number of a series in a month: `KOR/2026/11/000001`. The counter row is locked by
+/// the write, so two decisions at once get two numbers.
+async fn next_number(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    series: &str,
+    date: &str,
+) -> Result<String, sqlx::Error> {
+    let period = &date[..7];
+    let (last,): (i64,) = sqlx::query_as(
+        "INSERT INTO number_series (series, period, last_number) VALUES ($1, $2, 1)
+         ON CONFLICT (series, period) DO UPDATE SET last_number = number_series.last_number + 1
+         RETURNING last_number",
+    )
+    .bind(series)
+    .bind(period)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(format!("{series}/{}/{:06}", period.replace('-', "/"), last))
+}
+
+/// Payment terms of a corrective invoice that asks for more money.
+const CORRECTIVE_PAYMENT_DAYS: i64 = 14;
+
+/// Issues the corrective invoice of `original_id` with the changed lines (each line's own amounts
+/// are its difference) and the buyer data after the correction, inside the deciding transaction.
+/// Returns its id and number.
+pub async fn issue_corrective(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    original_id: &str,
+    currency: &str,
+    lines: &[LineChange],
+    buyer: &BuyerData,
+    now: i64,
+) -> Result<(String, String), sqlx::Error> {
+    let (account_id, sale_date, order_id): (String, String, Option<String>) =
+        sqlx::query_as("SELECT account_id, sale_date, order_id FROM invoices WHERE invoice_id = $1")
+            .bind(original_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let today = utc_date(now);
+    let number = next_number(tx, CORRECTIVE_SERIES, &today).await?;
+    let invoice_id = new_id();
+    let total = total_difference(lines);
+    sqlx::query(
+        "INSERT INTO invoices (invoice_id, account_id, invoice_number, order_id, issue_date, sale_date, due_date,
+                               status, currency, net_minor, vat_minor, gross_minor, paid_minor, buyer_name,
+                               buyer_tax_id, buyer_address, created_at, kind, corrects_invoice_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15, $16, 'corrective', $17)",
+    )
+    .bind(&invoice_id)
+    .bind(&account_id)
+    .bind(&number)
+    .bind(order_id)
+    .bind(&today)
+    .bind(&sale_date)
+    .bind(utc_date(now + CORRECTIVE_PAYMENT_DAYS * 86_400_000))
+    // Nothing to settle when nothing changes in money (buyer data only).
+    .bind(if total.gross_minor == 0 { "paid" } else { "unpaid" })
+    .bind(currency)
+    .bind(total.net_minor)
+    .bind(total.vat_minor)
+    .bind(total.gross_minor)
+    .bind(&buyer.name)
+    .bind(&buyer.tax_id)
+    .bind(&buyer.address)
+    .bind(now)
+    .bind(original_id)
+    .execute(&mut **tx)
+    .await?;
+    // The corrective invoice's own lines are the differences it makes, so its totals, the VAT
+    // table and the balance add up like any invoice's; before and after stay on the request.
+    for change in lines {
+        let difference = change.difference();
+        sqlx::query(
+            "INSERT INTO invoice_lines (invoice_line_id, invoice_id, line_no, description, quantity, unit,
+                                        unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(new_id())
+        .bind(&invoice_id)
+        .bind(change.line_no)
+        .bind(&change.after.description)
+        .bind(change.after.quantity - change.before.quantity)
+        .bind(&change.unit)
+        .bind(change.after.unit_price_minor)
+        .bind(change.after.vat_rate_bp)
+        .bind(difference.net_minor)
+        .bind(difference.vat_minor)
+        .bind(difference.gross_minor)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok((invoice_id, number))
+}
+
+/// Everything a corrective invoice states beyond an invoice's own fields: the original, the
+/// reason and type, and each corrected line before and after.
+#[derive(Debug, Clone)]
+pub struct CorrectiveFacts {
+    pub original_id: String,
+    pub original_number: String,
+    pub original_issue_date: String,
+    pub original_ksef: Option<String>,
+    pub reason: CorrectionReason,
+    pub explanation: String,
+    pub decision_note: Option<String>,
+    pub lines: Vec<LineChange>,
+    pub buyer_before: BuyerData,
+}
+
+/// The facts of a corrective invoice of the account; `None` for a regular invoice.
+pub async fn corrective_facts(
+    db: &Db,
+    account_id: &str,
+    invoice_id: &str,
+) -> Result<Option<CorrectiveFacts>, AppError> {
+    let row: Option<(
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT o.invoice_id, o.invoice_number, o.issue_date, o.ksef_number, r.reason, r.explanation,
+                    r.decision_note, o.buyer_name, o.buyer_address, o.buyer_tax_id
+             FROM invoices k
+             JOIN invoices o ON o.invoice_id = k.corrects_invoice_id
+             JOIN correction_requests r ON r.corrective_invoice_id = k.invoice_id
+             WHERE k.invoice_id = $1 AND k.account_id = $2 AND k.kind = 'corrective'",
+    )
+    .bind(invoice_id)
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_error)?;
+    let Some((original_id, number, issue_date, ksef, reason, explanation, note, name, address, tax_id)) = row else {
+        return Ok(None);
+    };
+    let lines: Vec<(i64, String, String, i64, i64, i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT l.line_no, l.unit, l.description_before, l.quantity_before, l.unit_price_before, l.vat_rate_before,
+                l.description_after, l.quantity_after, l.unit_price_after, l.vat_rate_after
+         FROM correction_lines l JOIN correction_requests r ON r.correction_id = l.correction_id
+         WHERE r.corrective_invoice_id = $1 AND l.quantity_after IS NOT NULL ORDER BY l.line_no",
+    )
+    .bind(invoice_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_error)?;
+    Ok(Some(CorrectiveFacts {
+        original_id,
+        original_number: number,
+        original_issue_date: issue_date,
+        original_ksef: ksef,
+        reason: CorrectionReason::parse(&reason).unwrap_or(CorrectionReason::Other),
+        explanation,
+        decision_note: note,
+        lines: lines
+            .into_iter()
+            .map(|(line_no, unit, d0, q0, p0, v0, d1, q1, p1, v1)| LineChange {
+                line_no,
+                unit,
+                before: LineValues { description: d0, quantity: q0, unit_price_minor: p0, vat_rate_bp: v0 },
+                after: LineValues { description: d1, quantity: q1, unit_price_minor: p1, vat_rate_bp: v1 },
+            })
+            .collect(),
+        buyer_before: BuyerData { name, address, tax_id },
+    }))
 }

@@ -135,3 +135,45 @@ impl Viewer {
         !matches!(self, Viewer::Anonymous)
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalKind {
+    Member,
+    Staff,
+}
+
+impl PrincipalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::Member => "member",
+            PrincipalKind::Staff => "staff",
+        }
+    }
+}
+
+/// The person behind a request, resolved once per request by the sessions layer (`web::sessions::resolve_principal`).
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub auth_session_id: String,
+    pub viewer: Viewer,
+    /// The customer account a member belongs to: the scope of every query on their behalf.
+    pub account_id: Option<String>,
+}
+
+impl Principal {
+    pub fn kind(&self) -> PrincipalKind {
+        match self.viewer {
+            Viewer::Staff(_) => PrincipalKind::Staff,
+            _ => PrincipalKind::Member,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match &self.viewer {
+            Viewer::Member(m) => &m.member_id,
+            Viewer::Staff(s) => &s.staff_id,
+            Viewer::Anonymous => "",
+        }
+    }
+}

@@ -140,17 +140,9 @@ impl ReorderDraft {
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use super::*;
-    use crate::auth::sessions::current_principal;
+    use crate::web::access::current_member;
     use crate::orders::store;
-    use crate::server::app_state;
-
-    /// The caller's account and whether their role shows invoices; members only.
-    pub fn member_scope() -> Result<(String, bool), AppError> {
-        let principal = current_principal().ok_or(AppError::Unauthorized)?;
-        let member = principal.viewer.member().ok_or(AppError::Forbidden)?;
-        let account_id = principal.account_id.clone().ok_or(AppError::Forbidden)?;
-        Ok((account_id, member.role.sees_invoices()))
-    }
+    use crate::web::app_state;
 
     /// Tells the journal which order a step was about.
     pub fn note_subject(order_id: &str) {
@@ -160,13 +152,14 @@ pub(crate) mod server {
     }
 
     pub async fn order_history(params: HistoryParams) -> Result<HistoryPage, AppError> {
-        let (account_id, _) = member_scope()?;
+        let account_id = current_member()?.account_id;
         let state = app_state()?;
         store::history(&state.db, &account_id, &params).await
     }
 
     pub async fn order_detail(order_id: String) -> Result<OrderDetailView, AppError> {
-        let (account_id, sees_invoices) = member_scope()?;
+        let member = current_member()?;
+        let (account_id, sees_invoices) = (member.account_id.clone(), member.sees_invoices());
         let state = app_state()?;
         let detail = store::detail(&state.db, &account_id, &order_id, sees_invoices).await?;
         note_subject(&detail.order_id);
@@ -174,7 +167,7 @@ pub(crate) mod server {
     }
 
     pub async fn reorder_plan(order_id: String, typed: Option<Vec<(i64, String)>>) -> Result<ReorderDraft, AppError> {
-        let (account_id, _) = member_scope()?;
+        let account_id = current_member()?.account_id;
         let state = app_state()?;
         let plan = store::reorder_plan(&state.db, &account_id, &order_id, typed.as_deref()).await?;
         note_subject(&plan.order_id);

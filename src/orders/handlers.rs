@@ -1,20 +1,19 @@
 //! The reorder confirmation: a plain form post from the review page. It places the order (once per
 //! review page, whatever the number of submits) and redirects to it, or renders the review again
 //! with the problems beside the quantities.
-use super::store::{self, ReorderRefusal};
-use crate::auth::sessions::Principal;
-use crate::error::AppError;
+use super::store;
 use crate::kernel::cursor::looks_like_id;
 use crate::mail::templates::Template;
-use crate::server::render::{page, see_other};
-use crate::server::AppState;
 use crate::touchpoints::layer::StepNote;
-use crate::ui::form::FormFeedback;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::StatusCode;
+use crate::web::access::{member_of, principal, sign_in_again};
+use crate::web::forms::{or_answer, read_form, reject};
+use crate::web::respond::see_other;
+use crate::web::sessions::PrincipalKind;
+use crate::web::AppState;
+use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use axum::routing::post;
-use axum::{Form, Router};
+use axum::Router;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/orders/{id}/reorder/review", post(confirm_reorder))
@@ -32,24 +31,13 @@ pub fn typed_quantities<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>
 }
 
 async fn confirm_reorder(State(state): State<AppState>, Path(order_id): Path<String>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
+    let (parts, fields) = or_answer!(read_form::<Vec<(String, String)>>(&state, request).await);
+    let back = format!("/orders/{}/reorder", if looks_like_id(&order_id) { order_id.as_str() } else { "" });
+    let member = match member_of(principal(&parts)) {
+        Ok(member) => member,
+        Err(_) => return sign_in_again(&parts, PrincipalKind::Member, &back),
+    };
     let note = StepNote::of(&parts);
-    let Some((principal, member)) =
-        parts.extensions.get::<Principal>().and_then(|p| p.viewer.member().cloned().map(|m| (p.clone(), m)))
-    else {
-        if let Some(note) = &note {
-            note.denied("sign_in_required");
-        }
-        return see_other(&format!(
-            "/sign-in?next=%2Forders%2F{}%2Freorder",
-            if looks_like_id(&order_id) { &order_id } else { "" }
-        ));
-    };
-    let account_id = principal.account_id.clone().unwrap_or_default();
-    let copy = Request::from_parts(parts.clone(), body);
-    let Ok(Form(fields)) = Form::<Vec<(String, String)>>::from_request(copy, &state).await else {
-        return crate::server::errors::bare(StatusCode::BAD_REQUEST);
-    };
     if let Some(note) = &note {
         note.subject("order", &order_id);
     }
@@ -68,9 +56,9 @@ async fn confirm_reorder(State(state): State<AppState>, Path(order_id): Path<Str
         Some(template.render(locale, &email))
     };
     let domain = state.config.mail_domain();
-    match store::place_reorder(
+    let placed = store::place_reorder(
         &state.db,
-        &account_id,
+        &member.account_id,
         &member.member_id,
         &order_id,
         &typed,
@@ -78,8 +66,8 @@ async fn confirm_reorder(State(state): State<AppState>, Path(order_id): Path<Str
         mail,
         &domain,
     )
-    .await
-    {
+    .await;
+    match placed {
         Ok(placed) => {
             if placed.created {
                 state.wake_mail_relay();
@@ -89,30 +77,10 @@ async fn confirm_reorder(State(state): State<AppState>, Path(order_id): Path<Str
             }
             see_other(&format!("/orders/{}?notice=reorder_requested", placed.order_id))
         }
-        Err(ReorderRefusal::Invalid(plan)) => {
-            if let Some(note) = &note {
-                note.error("invalid_quantity");
-            }
-            let mut feedback = FormFeedback::for_form("reorder");
-            feedback.values = plan.lines.iter().map(|line| (line.field(), line.quantity.clone())).collect();
-            feedback.errors =
-                plan.lines.iter().filter_map(|line| line.error.clone().map(|e| (line.field(), e))).collect();
-            feedback.alert = plan.alert.clone();
-            page(&state, parts, Some(feedback), None, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(ReorderRefusal::Failed(error)) => {
-            let mut feedback = FormFeedback::for_form("reorder");
-            feedback.values = typed.iter().map(|(n, q)| (format!("q_{n}"), q.clone())).collect();
-            feedback.alert = Some(
-                match error {
-                    AppError::NotFound => "not_found",
-                    AppError::BadRequest => "stale_form",
-                    _ => "unavailable",
-                }
-                .to_string(),
-            );
-            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            page(&state, parts, Some(feedback), None, status).await
+        Err(rejection) => {
+            let values: Vec<(String, String)> = typed.iter().map(|(n, q)| (format!("q_{n}"), q.clone())).collect();
+            let values = values.iter().map(|(name, value)| (name.as_str(), value.clone())).collect();
+            reject(&state, parts, "reorder", rejection, values, None).await
         }
     }
 }

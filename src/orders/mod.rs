@@ -9,3 +9,6 @@ pub mod pages;
 pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod store;
+
+#[cfg(feature = "ssr")]
+pub use handlers::routes;

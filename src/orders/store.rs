@@ -4,7 +4,8 @@ use super::api::{
     StatusEvent,
 };
 use super::domain::{HistoryParams, HistoryQuery, OrderSort, OrderStatus, Quantity};
-use crate::auth::sessions::db_error;
+use crate::db::db_error;
+use crate::web::forms::Rejection;
 use crate::db::json_rows::JsonRows;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
@@ -381,18 +382,20 @@ pub struct PlacedReorder {
     pub created: bool,
 }
 
-/// Why a reorder was not placed.
-#[derive(Debug)]
-pub enum ReorderRefusal {
-    /// The plan has problems; render it again.
-    Invalid(ReorderDraft),
-    Failed(AppError),
-}
-
-impl From<AppError> for ReorderRefusal {
-    fn from(error: AppError) -> Self {
-        ReorderRefusal::Failed(error)
+/// A plan that cannot be placed, as the form's refusal: the problem beside each quantity, or,
+/// with none, why nothing can be ordered.
+fn refusal(plan: &ReorderDraft) -> Rejection {
+    let fields: Vec<(String, &'static str)> = plan
+        .lines
+        .iter()
+        .filter(|line| line.error.is_some())
+        .filter_map(|line| Some((line.field(), Quantity::parse(&line.quantity).err()?)))
+        .collect();
+    if !fields.is_empty() {
+        return Rejection::Fields(fields);
     }
+    let code = if plan.lines.iter().any(|line| line.available) { "nothing_to_order" } else { "nothing_available" };
+    Rejection::Alert { code, status: axum::http::StatusCode::UNPROCESSABLE_ENTITY }
 }
 
 /// Makes the order a confirmed reorder asks for, with status `requested`, its history entry and
@@ -407,17 +410,16 @@ pub async fn place_reorder(
     request_key: &str,
     mail: impl Fn(&str, &str, i64, &str) -> Option<crate::mail::Mail> + Sync,
     mail_domain: &str,
-) -> Result<PlacedReorder, ReorderRefusal> {
+) -> Result<PlacedReorder, Rejection> {
     if !looks_like_id(request_key) {
         return Err(AppError::BadRequest.into());
     }
     if let Some(existing) = existing_reorder(db, account_id, request_key).await? {
         return Ok(existing);
     }
-    let mut plan = reorder_plan(db, account_id, source_order_id, Some(typed)).await?;
+    let plan = reorder_plan(db, account_id, source_order_id, Some(typed)).await?;
     if !plan.is_valid() {
-        plan.request_key = request_key.to_string();
-        return Err(ReorderRefusal::Invalid(plan));
+        return Err(refusal(&plan));
     }
     let now = now_ms();
     let year: i32 = crate::ui::format::utc_date(now)[..4].parse().unwrap_or(2026);
@@ -458,12 +460,12 @@ pub async fn place_reorder(
             Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
                 return existing_reorder(db, account_id, request_key)
                     .await?
-                    .ok_or(ReorderRefusal::Failed(AppError::Conflict));
+                    .ok_or(Rejection::Failed(AppError::Conflict));
             }
             Err(error) => return Err(db_error(error).into()),
         }
     }
-    Err(ReorderRefusal::Failed(AppError::Conflict))
+    Err(Rejection::Failed(AppError::Conflict))
 }
 
 /// Inserts one reorder (order, lines, history, mail) in one transaction.

@@ -33,7 +33,7 @@ fn allowed(state: &AppState, request: &Request) -> bool {
 
 pub async fn metrics(State(state): State<AppState>, request: Request) -> Response {
     if !allowed(&state, &request) {
-        return super::errors::bare(StatusCode::FORBIDDEN);
+        return crate::web::respond::bare(StatusCode::FORBIDDEN);
     }
     let stats = state.touchpoints.stats();
     let mut text = String::new();

@@ -4,21 +4,20 @@ pub mod errors;
 pub mod headers;
 pub mod health;
 pub mod metrics;
-pub mod render;
 pub mod routes;
 pub mod shutdown;
+pub mod steps;
 pub mod telemetry;
 
-use crate::auth::store::AppSessionStore;
+use crate::web::session_store::AppSessionStore;
+use crate::web::state::{AppState, ArchiveWakeup, Services};
 use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::demo::DemoError;
-use crate::error::AppError;
 use crate::mail::relay::{Relay, Transport};
-use crate::touchpoints::beacon::BeaconLimiter;
+use crate::web::beacon::BeaconLimiter;
 use crate::touchpoints::pseudonym::Pseudonyms;
 use crate::touchpoints::recorder::{Recorder, Writer};
-use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -33,82 +32,6 @@ use tokio::sync::{watch, Notify};
 /// second for a full batch on a 2-core machine, which happens only while the queue is full.
 pub fn touchpoint_batch(queue: usize) -> usize {
     (queue / 2).max(1)
-}
-
-/// What every handler and server function can reach. Every layer that takes it, every page
-/// render and every server function clones it for each request, so it is one shared pointer:
-/// cloning the fields one by one (pools, stores, senders, the leptos options' strings) was a few
-/// percent of the CPU a page costs.
-#[derive(Clone)]
-pub struct AppState(Arc<Services>);
-
-impl std::ops::Deref for AppState {
-    type Target = Services;
-
-    fn deref(&self) -> &Services {
-        &self.0
-    }
-}
-
-/// The parts of the state a layer or handler may take on its own (`State<Recorder>`); leptos_axum
-/// takes the options.
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
-impl FromRef<AppState> for Recorder {
-    fn from_ref(state: &AppState) -> Self {
-        state.touchpoints.clone()
-    }
-}
-
-impl FromRef<AppState> for Arc<Config> {
-    fn from_ref(state: &AppState) -> Self {
-        state.config.clone()
-    }
-}
-
-/// The services behind [`AppState`].
-pub struct Services {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub sessions: AppSessionStore,
-    /// Wakes the mail relay as soon as a transaction with outbox rows has committed.
-    pub mail_wakeup: Arc<Notify>,
-    /// Wakes the invoice archive worker when an archive is asked for.
-    pub archive_wakeup: ArchiveWakeup,
-    /// Queues touchpoints for the journal's writer.
-    pub touchpoints: Recorder,
-    /// Budgets browser beacons per client address.
-    pub beacons: BeaconLimiter,
-    /// Turns account ids into the pseudonyms the CX team sees.
-    pub pseudonyms: Pseudonyms,
-}
-
-/// Wakes the invoice archive worker (its own type: the state's fields are told apart by type).
-#[derive(Clone, Default)]
-pub struct ArchiveWakeup(pub Arc<Notify>);
-
-impl AppState {
-    pub fn wake_mail_relay(&self) {
-        self.mail_wakeup.notify_one();
-    }
-
-    pub fn wake_archive_worker(&self) {
-        self.archive_wakeup.0.notify_one();
-    }
-}
-
-/// The state inside a server function or component. Fallible on purpose: route collection runs
-/// components with no request and no state.
-pub fn app_state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("application state missing from the reactive context");
-        AppError::Internal
-    })
 }
 
 /// Why the server could not start. Each message names the setting to fix.
@@ -177,8 +100,10 @@ impl Server {
             .map_err(|e| StartError::Database(e.into()))?;
         let touchpoint_writer = touchpoint_writer.with_pseudonyms(pseudonyms.clone());
         let beacons = BeaconLimiter::per_minute(config.touchpoints.beacons_per_minute);
-        let state = AppState(Arc::new(Services {
+        let state = AppState::new(Services {
             leptos_options,
+            shell: |options| crate::app::shell(options).into_any(),
+            catalogue: Arc::new(steps::catalogue()),
             db,
             config: Arc::new(config),
             sessions,
@@ -187,7 +112,7 @@ impl Server {
             touchpoints,
             beacons,
             pseudonyms,
-        }));
+        });
         let router = routes::router(state.clone(), extra);
         Ok(Server { listener, router, state, touchpoint_writer })
     }

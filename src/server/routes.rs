@@ -2,15 +2,13 @@
 //!
 //! Layers are added with `Router::layer`, which wraps every route after matching, so the trace
 //! span can name the matched route rather than the raw path (which would hold ids).
-use super::errors::{
-    bare, contain_panics, error_response, explain_layer_failures, locale_from_headers, server_fn_status,
-};
+use super::errors::{contain_panics, explain_layer_failures, server_fn_status};
 use super::headers::security_headers;
-use super::{health, AppState};
+use super::health;
 use crate::app::{shell, App};
-use crate::auth;
-use crate::error::AppError;
-use crate::i18n::td_string;
+use crate::web::cross_site::reject_cross_site;
+use crate::web::respond::bare;
+use crate::web::AppState;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -34,15 +32,8 @@ use tracing::Level;
 
 pub fn router(state: AppState, extra: Router<AppState>) -> Router {
     // Pages opened from one-time links are served by their handlers, which check the link first.
-    // The demo mailbox shows every sign-in link the portal sends: outside demo mode it does not
-    // exist (the fallback answers 404).
-    let demo = state.config.demo;
-    let routes: Vec<_> = app_routes()
-        .iter()
-        .filter(|route| !auth::handlers::LINK_PAGES.contains(&route.path()))
-        .filter(|route| demo || route.path() != crate::auth::pages::DEMO_MAIL_PATH)
-        .cloned()
-        .collect();
+    let routes: Vec<_> =
+        app_routes().iter().filter(|route| !crate::auth::LINK_PAGES.contains(&route.path())).cloned().collect();
     let options = state.leptos_options.clone();
     let config = state.config.clone();
     let context_state = state.clone();
@@ -64,16 +55,13 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(options.clone()),
         )
-        .merge(auth::handlers::routes())
-        .merge(crate::orders::handlers::routes())
-        .merge(crate::accounts::handlers::routes())
-        .merge(crate::accounts::statement::routes())
-        .merge(crate::invoices::pdf::routes())
-        .merge(crate::invoices::archive::routes())
-        .merge(crate::corrections::handlers::routes())
-        .merge(crate::corrections::ksef::routes())
-        .route("/api/beacon", axum::routing::post(crate::touchpoints::beacon::receive))
-        .route("/account/activity/export", get(crate::touchpoints::export::download))
+        .merge(crate::auth::routes())
+        .merge(crate::accounts::routes())
+        .merge(crate::orders::routes())
+        .merge(crate::invoices::routes())
+        .merge(crate::corrections::routes())
+        .merge(crate::cx::routes())
+        .route("/api/beacon", axum::routing::post(crate::web::beacon::receive))
         .merge(extra)
         .fallback(files_or_not_found)
         .layer(
@@ -109,9 +97,9 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
                 .layer(from_fn_with_state(state.clone(), reject_cross_site))
                 .layer(from_fn_with_state(state.clone(), limit_body))
                 .layer(sessions)
-                .layer(from_fn_with_state(state.clone(), auth::sessions::resolve_principal))
+                .layer(from_fn_with_state(state.clone(), crate::web::sessions::resolve_principal))
                 .layer(from_fn_with_state(state.clone(), crate::touchpoints::layer::record_steps))
-                .layer(from_fn(auth::guard::require_sign_in_for_pages)),
+                .layer(from_fn(crate::web::access::require_sign_in_for_pages)),
         )
         .with_state(state)
 }
@@ -169,42 +157,6 @@ impl MakeRequestId for RandomRequestId {
     fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
         HeaderValue::from_str(&crate::db::ids::new_id()).ok().map(RequestId::new)
     }
-}
-
-fn is_state_changing(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
-}
-
-/// CSRF defence for every state-changing request, server functions included (they do no origin
-/// checks of their own). Browsers send `Sec-Fetch-Site`; older ones send `Origin`, and then
-/// `Referer`. A request with none of them did not come from a browser page and carries no
-/// ambient credentials worth forging.
-pub async fn reject_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !is_state_changing(request.method()) {
-        return next.run(request).await;
-    }
-    let headers = request.headers();
-    let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let allowed = if let Some(site) = header_text("sec-fetch-site") {
-        matches!(site.as_str(), "same-origin" | "none")
-    } else if let Some(origin) = header_text("origin") {
-        origin == state.config.public_url
-    } else if let Some(referer) = header_text("referer") {
-        url::Url::parse(&referer).is_ok_and(|u| u.origin().ascii_serialization() == state.config.public_url)
-    } else {
-        true
-    };
-    if allowed {
-        return next.run(request).await;
-    }
-    tracing::warn!(origin = ?header_text("origin"), fetch_site = ?header_text("sec-fetch-site"), "refused a cross-site request");
-    let locale = locale_from_headers(request.headers());
-    let json = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"));
-    error_response(StatusCode::FORBIDDEN, &AppError::Forbidden, locale, json, td_string!(locale, err_cross_site))
 }
 
 /// Bounds every request body. A declared length over the limit is refused before anything is

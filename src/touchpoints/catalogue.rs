@@ -1,9 +1,10 @@
 //! The catalogue of customer journeys and their steps, and the table that says which step each
 //! page, form and server function is.
 //!
-//! A feature declares its table once (for example `crate::auth::journeys::STEPS`); the journal's
-//! layer looks every request up in [`all_steps`], and a test fails when a page, form endpoint or
-//! server function has no entry. Journeys and steps are closed sets with translated names.
+//! A feature declares its table once (its `journeys::STEPS`); the server merges every feature's
+//! table into one [`Catalogue`] at start-up, the journal's layer looks every request up in it, and
+//! a test fails when a page, form endpoint or server function has no entry. Journeys and steps are
+//! closed sets with translated names.
 use super::model::Channel;
 use serde::{Deserialize, Serialize};
 
@@ -318,25 +319,6 @@ impl RouteStep {
     }
 }
 
-/// Pages that belong to no feature's task yet (the start page and the areas later features fill).
-pub const SHELL_STEPS: &[RouteStep] = &[
-    RouteStep::page("/", Journey::Browse),
-    RouteStep::server_fn("/api/set_language", Journey::Browse, StepName::ChangeLanguage),
-    RouteStep::page("/complaints", Journey::Complaints),
-];
-
-/// Every feature's table.
-pub fn all_steps() -> impl Iterator<Item = &'static RouteStep> {
-    SHELL_STEPS
-        .iter()
-        .chain(crate::auth::journeys::STEPS)
-        .chain(super::journeys::STEPS)
-        .chain(crate::accounts::journeys::STEPS)
-        .chain(crate::orders::journeys::STEPS)
-        .chain(crate::invoices::journeys::STEPS)
-        .chain(crate::corrections::journeys::STEPS)
-}
-
 /// Paths that are not steps of a customer journey: infrastructure, static files, the beacon
 /// (which records the browser's own events), and the demo mailbox (a development aid).
 pub fn is_unrecorded(path: &str) -> bool {
@@ -365,20 +347,74 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
     }
 }
 
-/// The page step a browser path belongs to (client-side navigation and browser signals name the
-/// path, not the pattern).
-pub fn page_step_for_path(path: &str) -> Option<&'static RouteStep> {
-    all_steps().find(|entry| match entry.endpoint {
-        Endpoint::Page(pattern) | Endpoint::Get(pattern) => path_matches(pattern, path),
-        _ => false,
-    })
+/// Every feature's steps in one table, looked up on every request. Built once by the server from
+/// the features' tables (the journal's machinery knows no feature).
+#[cfg(feature = "ssr")]
+pub struct Catalogue {
+    steps: Vec<&'static RouteStep>,
+    /// By route pattern (a server function by its path): (GET or not, form name or "", entry).
+    by_route: rustc_hash::FxHashMap<&'static str, Vec<(bool, &'static str, &'static RouteStep)>>,
 }
 
-/// The step a form on a page stands for: the page's multi-form entry, or its single form post.
-pub fn form_step_for_path(path: &str, form: &str) -> Option<&'static RouteStep> {
-    all_steps()
-        .find(|entry| matches!(entry.endpoint, Endpoint::Form(p, f) if path_matches(p, path) && f == form))
-        .or_else(|| all_steps().find(|entry| matches!(entry.endpoint, Endpoint::Post(p) if path_matches(p, path))))
+#[cfg(feature = "ssr")]
+impl Catalogue {
+    pub fn new(tables: &[&'static [RouteStep]]) -> Catalogue {
+        let steps: Vec<&'static RouteStep> = tables.iter().flat_map(|table| table.iter()).collect();
+        let mut by_route = rustc_hash::FxHashMap::<_, Vec<_>>::default();
+        for &entry in &steps {
+            let (path, is_get, form) = match entry.endpoint {
+                Endpoint::Page(path) | Endpoint::Get(path) => (path, true, ""),
+                Endpoint::Post(path) | Endpoint::ServerFn(path) => (path, false, ""),
+                Endpoint::Form(path, form) => (path, false, form),
+            };
+            by_route.entry(path).or_default().push((is_get, form, entry));
+        }
+        Catalogue { steps, by_route }
+    }
+
+    pub fn steps(&self) -> impl Iterator<Item = &'static RouteStep> + '_ {
+        self.steps.iter().copied()
+    }
+
+    /// The entry of a request: by its route pattern (a server function by its path), and for a
+    /// page with several forms by the form that was sent.
+    pub fn lookup(
+        &self,
+        method: &axum::http::Method,
+        route: &str,
+        path: &str,
+        form: Option<&str>,
+    ) -> Option<&'static RouteStep> {
+        use axum::http::Method;
+        let is_get = match *method {
+            Method::GET | Method::HEAD => true,
+            Method::POST => false,
+            _ => return None,
+        };
+        let route = if path.starts_with("/api/") { path } else { route };
+        let entries = self.by_route.get(route)?;
+        let find = |form: &str| entries.iter().find(|(g, f, _)| *g == is_get && *f == form).map(|(_, _, e)| *e);
+        match form {
+            Some(form) if !is_get => find(form).or_else(|| find("")),
+            _ => find(""),
+        }
+    }
+
+    /// The page step a browser path belongs to (client-side navigation and browser signals name
+    /// the path, not the pattern).
+    pub fn page_step_for_path(&self, path: &str) -> Option<&'static RouteStep> {
+        self.steps().find(|entry| match entry.endpoint {
+            Endpoint::Page(pattern) | Endpoint::Get(pattern) => path_matches(pattern, path),
+            _ => false,
+        })
+    }
+
+    /// The step a form on a page stands for: the page's multi-form entry, or its single form post.
+    pub fn form_step_for_path(&self, path: &str, form: &str) -> Option<&'static RouteStep> {
+        self.steps()
+            .find(|entry| matches!(entry.endpoint, Endpoint::Form(p, f) if path_matches(p, path) && f == form))
+            .or_else(|| self.steps().find(|entry| matches!(entry.endpoint, Endpoint::Post(p) if path_matches(p, path))))
+    }
 }
 
 #[cfg(test)]
@@ -399,26 +435,11 @@ mod tests {
     }
 
     #[test]
-    fn every_endpoint_has_one_step() {
-        let mut seen = HashSet::new();
-        for entry in all_steps() {
-            assert!(seen.insert(entry.endpoint), "{:?} is declared twice", entry.endpoint);
-        }
-    }
-
-    #[test]
     fn paths_match_patterns() {
         assert!(path_matches("/orders/{id}", "/orders/abc"));
         assert!(!path_matches("/orders/{id}", "/orders"));
         assert!(!path_matches("/orders/{id}", "/orders/abc/lines"));
         assert!(path_matches("/", "/"));
         assert!(path_matches("/account", "/account/"));
-        assert_eq!(page_step_for_path("/account/security").map(|s| s.journey), Some(Journey::Sessions));
-        assert_eq!(
-            form_step_for_path("/account/security", "change_password").map(|s| (s.journey, s.step)),
-            Some((Journey::PasswordChange, StepName::Submit))
-        );
-        assert_eq!(form_step_for_path("/sign-in", "sign_in").map(|s| s.journey), Some(Journey::SignIn));
-        assert!(page_step_for_path("/nowhere").is_none());
     }
 }

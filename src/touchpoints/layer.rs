@@ -8,13 +8,12 @@
 //!
 //! It also gives each browser a visit reference: a random first-party cookie that ends when the
 //! browser closes, so that a visit's steps (before and after sign-in) can be read as one journey.
-use super::catalogue::{all_steps, is_unrecorded, Endpoint, Journey, RouteStep, StepName};
+use super::catalogue::{is_unrecorded, Catalogue, Endpoint, Journey, RouteStep, StepName};
 use super::model::{Channel, Outcome, Signals};
 use super::recorder::{Recorder, Touchpoint};
-use crate::auth::sessions::Principal;
 use crate::config::Config;
-use crate::kernel::viewer::Viewer;
-use crate::server::errors::{cookie_value, locale_from_headers};
+use crate::i18n::choice::{cookie_value, locale_from_headers};
+use crate::kernel::viewer::{Principal, Viewer};
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::request::Parts;
@@ -23,8 +22,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http_body_util::BodyExt;
 use leptos_i18n::Locale as _;
-use rustc_hash::FxHashMap as HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 pub const VISIT_COOKIE: &str = "styk_visit";
@@ -122,43 +120,6 @@ impl StepNote {
 #[derive(Debug, Clone)]
 pub struct Visit(pub String);
 
-/// The catalogue by route pattern (a server function by its path): for each, its entries as
-/// (GET or not, form name or "", entry). Built once; looked up on every request.
-type Table = HashMap<&'static str, Vec<(bool, &'static str, &'static RouteStep)>>;
-
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = Table::default();
-        for entry in all_steps() {
-            let (path, is_get, form) = match entry.endpoint {
-                Endpoint::Page(path) | Endpoint::Get(path) => (path, true, ""),
-                Endpoint::Post(path) | Endpoint::ServerFn(path) => (path, false, ""),
-                Endpoint::Form(path, form) => (path, false, form),
-            };
-            table.entry(path).or_default().push((is_get, form, entry));
-        }
-        table
-    })
-}
-
-/// The catalogue entry of a request: by its route pattern (a server function by its path), and
-/// for a page with several forms by the form that was sent.
-fn lookup(method: &Method, route: &str, path: &str, form: Option<&str>) -> Option<&'static RouteStep> {
-    let is_get = match *method {
-        Method::GET | Method::HEAD => true,
-        Method::POST => false,
-        _ => return None,
-    };
-    let route = if path.starts_with("/api/") { path } else { route };
-    let entries = table().get(route)?;
-    let find = |form: &str| entries.iter().find(|(g, f, _)| *g == is_get && *f == form).map(|(_, _, e)| *e);
-    match form {
-        Some(form) if !is_get => find(form).or_else(|| find("")),
-        _ => find(""),
-    }
-}
-
 /// A page nobody declared (a mistyped or stale link): recorded without its path, which could hold
 /// anything.
 const UNMATCHED: RouteStep = RouteStep {
@@ -230,6 +191,7 @@ impl Drop for RecordWhenSent {
 pub async fn record_steps(
     State(recorder): State<Recorder>,
     State(config): State<Arc<Config>>,
+    State(catalogue): State<Arc<Catalogue>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -266,8 +228,8 @@ pub async fn record_steps(
     }
     let note = note.take();
     let entry = match route.as_deref() {
-        Some(route) => lookup(&method, route, &path, note.form.as_deref()),
-        None if path.starts_with("/api/") => lookup(&method, &path, &path, None),
+        Some(route) => catalogue.lookup(&method, route, &path, note.form.as_deref()),
+        None if path.starts_with("/api/") => catalogue.lookup(&method, &path, &path, None),
         None if method == Method::GET => Some(&UNMATCHED),
         None => None,
     };
@@ -314,23 +276,6 @@ pub async fn record_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn requests_find_their_steps() {
-        let step = |method: Method, route: &str, form: Option<&str>| {
-            lookup(&method, route, route, form).map(|e| (e.journey.as_str(), e.step.as_str()))
-        };
-        assert_eq!(step(Method::GET, "/sign-in", None), Some(("sign_in", "view")));
-        assert_eq!(step(Method::POST, "/sign-in", None), Some(("sign_in", "submit")));
-        assert_eq!(
-            step(Method::POST, "/account/security", Some("change_password")),
-            Some(("password_change", "submit"))
-        );
-        assert_eq!(step(Method::POST, "/account/security", Some("nonsense")), None);
-        assert_eq!(step(Method::POST, "/api/my_sessions", None), Some(("sessions", "list")));
-        assert_eq!(step(Method::GET, "/reset-password", None), Some(("password_reset", "link_opened")));
-        assert_eq!(step(Method::DELETE, "/sign-in", None), None);
-    }
 
     #[test]
     fn only_our_own_visit_ids_are_read_back() {

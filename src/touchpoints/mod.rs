@@ -1,17 +1,10 @@
-//! The touchpoint journal: every step of every customer journey, with its outcome, duration and
-//! friction signals. The model, the catalogue, the timeline and the pages are shared with the
-//! browser; recording, the beacon endpoint and the background jobs are server-only.
-pub mod api;
+//! The touchpoint journal's machinery: every step of every customer journey, with its outcome,
+//! duration and friction signals. The model and the catalogue's types are shared with the
+//! browser; recording, the beacon endpoint and the background jobs are server-only. What the
+//! journal shows (the CX pages, a customer's activity) is the `cx` feature.
 pub mod catalogue;
-pub mod journeys;
 pub mod model;
-pub mod pages;
-pub mod timeline;
 
-#[cfg(feature = "ssr")]
-pub mod beacon;
-#[cfg(feature = "ssr")]
-pub mod export;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]

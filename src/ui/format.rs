@@ -102,8 +102,44 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// A one-line description of a browser for the sessions page, e.g. "Firefox on Linux".
+pub fn describe_device(user_agent: &str) -> String {
+    let browser =
+        [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+            .into_iter()
+            .find(|(marker, _)| user_agent.contains(marker))
+            .map(|(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} · {s}"),
+        (Some(b), None) => b.to_string(),
+        (None, Some(s)) => s.to_string(),
+        (None, None) if user_agent.is_empty() => "—".to_string(),
+        (None, None) => user_agent.chars().take(40).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn devices_read_well() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(super::describe_device(firefox), "Firefox · Linux");
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        assert_eq!(super::describe_device(chrome), "Chrome · Windows");
+        assert_eq!(super::describe_device(""), "—");
+    }
+
     #[test]
     fn formats_utc_minutes() {
         assert_eq!(super::utc_minute(0), "1970-01-01 00:00 UTC");

@@ -10,7 +10,8 @@ use std::sync::Once;
 use std::time::Duration;
 use styk::config::{Backend, Config, DatabaseUrl};
 use styk::db::Db;
-use styk::server::{AppState, Server};
+use styk::server::Server;
+use styk::web::AppState;
 use tokio::sync::oneshot;
 
 /// Generates `mod $name { sqlite, postgres }` tests from one async body taking a `Backend`.

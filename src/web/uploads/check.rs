@@ -56,18 +56,6 @@ pub fn check(upload: &Upload) -> Result<CheckedFile, &'static str> {
     Ok(CheckedFile { file_name: name.to_string(), content_type })
 }
 
-/// A file name as sent back in Content-Disposition: the stored name with anything but letters,
-/// digits, dots, dashes and underscores replaced, so no header can be broken out of.
-pub fn header_file_name(name: &str) -> String {
-    let safe: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
-    if safe.trim_matches(['.', '_']).is_empty() {
-        "attachment".to_string()
-    } else {
-        safe
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,11 +90,5 @@ mod tests {
         let big = Upload { file_name: "a.pdf".into(), content: b"%PDF-".to_vec(), oversize: true };
         assert_eq!(check(&big), Err("file_too_large"));
         assert_eq!(check(&upload("a.pdf", b"")), Err("file_empty"));
-    }
-
-    #[test]
-    fn header_names_cannot_break_out() {
-        assert_eq!(header_file_name("zła \"nazwa\".pdf"), "z_a__nazwa_.pdf");
-        assert_eq!(header_file_name("..."), "attachment");
     }
 }

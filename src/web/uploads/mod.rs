@@ -10,7 +10,7 @@ pub mod check;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request};
 use sha2::{Digest, Sha256};
 
-pub use check::{check, header_file_name, CheckedFile, Upload};
+pub use check::{check, CheckedFile, Upload};
 
 /// Files one form may hold: the number the forms promise ("up to 5 files").
 pub const FILES_PER_FORM: usize = 5;

@@ -2,13 +2,14 @@
 //! (their profile, their account's name and number, their sign-ins and their touchpoints).
 use super::api::server::member_timeline;
 use super::api::TimelineEntry;
-use crate::auth::sessions::{db_error, Principal};
+use crate::db::db_error;
+use crate::web::sessions::Principal;
 use crate::error::AppError;
-use crate::server::errors::bare;
-use crate::server::AppState;
+use crate::web::respond::{bare, download};
+use crate::web::AppState;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Serialize;
 
 /// The most touchpoints one download holds (the newest); retention bounds them anyway.
@@ -111,7 +112,7 @@ async fn collect(state: &AppState, account_id: &str, member_id: &str) -> Result<
         sign_ins: sessions
             .into_iter()
             .map(|(agent, ip, started, last, ended, reason)| SignIn {
-                device: crate::auth::sessions::describe_device(&agent),
+                device: crate::ui::format::describe_device(&agent),
                 ip,
                 started_at: rfc3339(started),
                 last_active_at: rfc3339(last),
@@ -123,7 +124,7 @@ async fn collect(state: &AppState, account_id: &str, member_id: &str) -> Result<
     })
 }
 
-pub async fn download(State(state): State<AppState>, request: Request) -> Response {
+pub async fn my_data(State(state): State<AppState>, request: Request) -> Response {
     let Some((account_id, member_id)) = request
         .extensions()
         .get::<Principal>()
@@ -139,11 +140,11 @@ pub async fn download(State(state): State<AppState>, request: Request) -> Respon
         }
     };
     let day = crate::touchpoints::recorder::utc_day(crate::db::now_ms());
-    let mut response = axum::Json(data).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"styk-my-data-{day}.json\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
+    match serde_json::to_vec(&data) {
+        Ok(json) => download(json, "application/json", &format!("styk-my-data-{day}.json")),
+        Err(error) => {
+            tracing::error!(%error, "cannot write a data export");
+            bare(StatusCode::INTERNAL_SERVER_ERROR)
+        }
     }
-    response
 }

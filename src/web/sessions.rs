@@ -1,4 +1,4 @@
-//! Signed-in sessions.
+//! Signed-in sessions: who is behind a request (the principal), and signing in and out.
 //!
 //! tower-sessions keeps the session record (128-bit id in an HttpOnly cookie) in the database. The
 //! record holds only a reference to an `auth_sessions` row, which says who signed in, from which
@@ -6,10 +6,11 @@
 //! absolute timeouts, "your sessions", "sign out everywhere else" and "disabling ends every
 //! session" work across any number of app instances.
 use crate::config::Config;
-use crate::db::{ids::new_id, now_ms, Db};
+use crate::db::{db_error, ids::new_id, now_ms, Db};
 use crate::error::AppError;
+pub use crate::kernel::viewer::{Principal, PrincipalKind};
 use crate::kernel::viewer::{MemberRole, MemberViewer, StaffRole, StaffViewer, Viewer};
-use crate::server::AppState;
+use super::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -24,53 +25,11 @@ const SESSION_KEY: &str = "sign_in";
 /// sessions page, without a write on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PrincipalKind {
-    Member,
-    Staff,
-}
-
-impl PrincipalKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PrincipalKind::Member => "member",
-            PrincipalKind::Staff => "staff",
-        }
-    }
-}
-
 /// What the session record stores.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct SignInRef {
     id: String,
     kind: PrincipalKind,
-}
-
-/// The person behind a request, resolved once per request by [`resolve_principal`].
-#[derive(Debug, Clone)]
-pub struct Principal {
-    pub auth_session_id: String,
-    pub viewer: Viewer,
-    /// The customer account a member belongs to: the scope of every query on their behalf.
-    pub account_id: Option<String>,
-}
-
-impl Principal {
-    pub fn kind(&self) -> PrincipalKind {
-        match self.viewer {
-            Viewer::Staff(_) => PrincipalKind::Staff,
-            _ => PrincipalKind::Member,
-        }
-    }
-
-    pub fn id(&self) -> &str {
-        match &self.viewer {
-            Viewer::Member(m) => &m.member_id,
-            Viewer::Staff(s) => &s.staff_id,
-            Viewer::Anonymous => "",
-        }
-    }
 }
 
 /// Where a request came from, for the audit log, throttling and the sessions page.
@@ -396,7 +355,7 @@ pub async fn resolve_principal(State(state): State<AppState>, mut request: Reque
             }
             Err(error) => {
                 tracing::error!(%error, "cannot load the signed-in user");
-                return crate::server::errors::bare(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+                return super::respond::bare(axum::http::StatusCode::SERVICE_UNAVAILABLE);
             }
         }
     }
@@ -408,52 +367,9 @@ fn session_error(error: tower_sessions::session::Error) -> AppError {
     AppError::Unavailable
 }
 
-pub fn db_error(error: sqlx::Error) -> AppError {
-    tracing::error!(%error, "database query failed");
-    AppError::Unavailable
-}
 
 /// The principal of the request being rendered or served (inside a component or server function).
 pub fn current_principal() -> Option<Principal> {
     // Borrowed, not `use_context`: that would clone the request's headers and extensions.
     leptos::prelude::with_context::<Parts, _>(|parts| parts.extensions.get::<Principal>().cloned()).flatten()
-}
-
-/// A one-line description of a browser for the sessions page, e.g. "Firefox on Linux".
-pub fn describe_device(user_agent: &str) -> String {
-    let browser =
-        [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
-            .into_iter()
-            .find(|(marker, _)| user_agent.contains(marker))
-            .map(|(_, name)| name);
-    let system = [
-        ("Android", "Android"),
-        ("iPhone", "iOS"),
-        ("iPad", "iPadOS"),
-        ("Windows", "Windows"),
-        ("Mac OS X", "macOS"),
-        ("Linux", "Linux"),
-    ]
-    .into_iter()
-    .find(|(marker, _)| user_agent.contains(marker))
-    .map(|(_, name)| name);
-    match (browser, system) {
-        (Some(b), Some(s)) => format!("{b} · {s}"),
-        (Some(b), None) => b.to_string(),
-        (None, Some(s)) => s.to_string(),
-        (None, None) if user_agent.is_empty() => "—".to_string(),
-        (None, None) => user_agent.chars().take(40).collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn devices_read_well() {
-        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-        assert_eq!(super::describe_device(firefox), "Firefox · Linux");
-        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
-        assert_eq!(super::describe_device(chrome), "Chrome · Windows");
-        assert_eq!(super::describe_device(""), "—");
-    }
 }

@@ -1,5 +1,5 @@
 //! Which journey step each of the journal's own pages and endpoints is.
-use super::catalogue::{Journey as J, RouteStep as R, StepName as S};
+use crate::touchpoints::catalogue::{Journey as J, RouteStep as R, StepName as S};
 
 pub const STEPS: &[R] = &[
     R::page("/account/activity", J::Activity),

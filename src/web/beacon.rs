@@ -7,13 +7,13 @@
 //! our own pages, forms of those pages, element descriptions made of a tag, an id and a name, never
 //! text), numbers are bounded, and each client address has a budget per minute. A beacon with one
 //! bad event is refused whole with a 4xx and stores nothing.
-use super::catalogue::{form_step_for_path, page_step_for_path, RouteStep};
-use super::layer::{outcome_signals, Actor, Visit};
-use super::model::{Channel, Outcome, RowKind, Signals, Vitals};
-use super::recorder::Touchpoint;
-use crate::auth::sessions::{Client, Principal};
-use crate::server::errors::{bare, locale_from_headers};
-use crate::server::AppState;
+use super::respond::{bare, locale_from_headers};
+use super::sessions::{Client, Principal};
+use super::AppState;
+use crate::touchpoints::catalogue::{Catalogue, RouteStep};
+use crate::touchpoints::layer::{outcome_signals, Actor, Visit};
+use crate::touchpoints::model::{Channel, Outcome, RowKind, Signals, Vitals};
+use crate::touchpoints::recorder::Touchpoint;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -123,11 +123,11 @@ fn is_markup_name(text: &str, max: usize) -> bool {
         && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-#.[]=:".contains(&b))
 }
 
-fn page(path: &str) -> Result<&'static RouteStep, Refusal> {
+fn page(catalogue: &Catalogue, path: &str) -> Result<&'static RouteStep, Refusal> {
     if path.len() > 200 || !path.starts_with('/') || path.contains(['?', '#']) {
         return Err(Refusal::UnknownPage);
     }
-    page_step_for_path(path).ok_or(Refusal::UnknownPage)
+    catalogue.page_step_for_path(path).ok_or(Refusal::UnknownPage)
 }
 
 fn within(value: Option<u32>, max: u32) -> Result<Option<u32>, Refusal> {
@@ -149,7 +149,7 @@ struct Checked {
     vitals: Option<Vitals>,
 }
 
-fn check(event: Event) -> Result<Checked, Refusal> {
+fn check(catalogue: &Catalogue, event: Event) -> Result<Checked, Refusal> {
     let signal = |entry, signals, element| Checked {
         entry,
         kind: RowKind::Signal,
@@ -162,7 +162,7 @@ fn check(event: Event) -> Result<Checked, Refusal> {
     };
     Ok(match event {
         Event::View { path, ms } => {
-            let entry = page(&path)?;
+            let entry = page(catalogue, &path)?;
             Checked {
                 kind: RowKind::Step,
                 duration_ms: within(Some(ms), 600_000)?.unwrap_or(0),
@@ -176,25 +176,25 @@ fn check(event: Event) -> Result<Checked, Refusal> {
             if !is_markup_name(&element, 80) {
                 return Err(Refusal::BadElement);
             }
-            signal(page(&path)?, Signals::RAGE_CLICK, Some(element))
+            signal(page(catalogue, &path)?, Signals::RAGE_CLICK, Some(element))
         }
         Event::DeadClick { path, element } => {
             if !is_markup_name(&element, 80) {
                 return Err(Refusal::BadElement);
             }
-            signal(page(&path)?, Signals::DEAD_CLICK, Some(element))
+            signal(page(catalogue, &path)?, Signals::DEAD_CLICK, Some(element))
         }
         Event::ClientError { path, kind } => Checked {
             outcome: Outcome::Failed,
             error_code: Some(kind.code()),
-            ..signal(page(&path)?, Signals::CLIENT_ERROR, None)
+            ..signal(page(catalogue, &path)?, Signals::CLIENT_ERROR, None)
         },
         Event::FormAbandoned { path, form, fields } => {
-            page(&path)?;
+            page(catalogue, &path)?;
             if !is_markup_name(&form, 40) {
                 return Err(Refusal::UnknownForm);
             }
-            let entry = form_step_for_path(&path, &form).ok_or(Refusal::UnknownForm)?;
+            let entry = catalogue.form_step_for_path(&path, &form).ok_or(Refusal::UnknownForm)?;
             if fields.is_empty() || fields.len() > 30 || !fields.iter().all(|f| is_markup_name(f, 40)) {
                 return Err(Refusal::BadElement);
             }
@@ -219,18 +219,18 @@ fn check(event: Event) -> Result<Checked, Refusal> {
                 || vitals.inp_ms.is_some_and(|v| v > 500)
                 || vitals.cls_milli.is_some_and(|v| v > 250);
             let signals = if poor { Signals::SLOW } else { Signals::default() };
-            Checked { vitals: Some(vitals), ..signal(page(&path)?, signals, None) }
+            Checked { vitals: Some(vitals), ..signal(page(catalogue, &path)?, signals, None) }
         }
     })
 }
 
 /// Parses and checks a whole beacon; any bad event refuses all of it.
-fn read(body: &[u8]) -> Result<Vec<Checked>, Refusal> {
+fn read(catalogue: &Catalogue, body: &[u8]) -> Result<Vec<Checked>, Refusal> {
     let beacon: Beacon = serde_json::from_slice(body).map_err(|_| Refusal::Malformed)?;
     if beacon.events.is_empty() || beacon.events.len() > MAX_EVENTS {
         return Err(Refusal::TooMany);
     }
-    beacon.events.into_iter().map(check).collect()
+    beacon.events.into_iter().map(|event| check(catalogue, event)).collect()
 }
 
 pub async fn receive(State(state): State<AppState>, request: Request) -> Response {
@@ -247,7 +247,7 @@ pub async fn receive(State(state): State<AppState>, request: Request) -> Respons
         Ok(bytes) => bytes,
         Err(_) => return bare(StatusCode::PAYLOAD_TOO_LARGE),
     };
-    let events = match read(&body) {
+    let events = match read(&state.catalogue, &body) {
         Ok(events) => events,
         Err(refusal) => {
             tracing::debug!(?refusal, "refused a beacon");
@@ -295,7 +295,7 @@ mod tests {
     use super::*;
 
     fn refusal(json: &str) -> Option<Refusal> {
-        read(json.as_bytes()).err()
+        read(&crate::server::steps::catalogue(), json.as_bytes()).err()
     }
 
     #[test]
@@ -308,7 +308,7 @@ mod tests {
             {"type":"form_abandoned","path":"/account/security","form":"change_password","fields":["current_password","new_password"]},
             {"type":"vitals","path":"/sign-in","lcp_ms":900,"inp_ms":40,"cls":0.01}
         ]}"#;
-        let checked = read(body.as_bytes()).expect("valid");
+        let checked = read(&crate::server::steps::catalogue(), body.as_bytes()).expect("valid");
         assert_eq!(checked.len(), 6);
         assert_eq!(checked[4].entry.journey.as_str(), "password_change");
         assert_eq!(checked[4].outcome, Outcome::Abandoned);

@@ -1,5 +1,5 @@
 //! Server functions that read the journal for the people it is about.
-use super::model::{Channel, Outcome, RowKind, Signals};
+use crate::touchpoints::model::{Channel, Outcome, RowKind, Signals};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -35,10 +35,11 @@ pub const ACTIVITY_LIMIT: i64 = 100;
 #[cfg(feature = "ssr")]
 pub mod server {
     use super::{TimelineEntry, ACTIVITY_LIMIT};
-    use crate::auth::sessions::{current_principal, db_error};
+    use crate::db::db_error;
+    use crate::web::sessions::current_principal;
     use crate::db::Db;
     use crate::error::AppError;
-    use crate::server::app_state;
+    use crate::web::app_state;
     use crate::touchpoints::model::{Channel, Outcome, RowKind, Signals};
     use crate::touchpoints::pseudonym::Pseudonyms;
 
