@@ -1,10 +1,10 @@
 //! The HTML shell and the route table.
+use crate::accounts::members::MembersPage;
 use crate::accounts::pages::{AccountPage, AddressesPage, ProfilePage, StatementPage};
 use crate::auth::access_pages::StaffAccessRequestsPage;
 use crate::auth::pages::{
-    EmailChangePage, ForgotPasswordPage, InvitationPage, MembersPage, RegisterCompletePage, RegisterPage,
-    ResetPasswordPage, SecurityPage, SignInPage, StaffHomePage, StaffInviteMemberPage, StaffSecurityPage,
-    StaffSignInPage, StaffUsersPage,
+    EmailChangePage, ForgotPasswordPage, InvitationPage, RegisterCompletePage, RegisterPage,
+    ResetPasswordPage, SecurityPage, SignInPage, StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage,
 };
 use crate::corrections::pages::{
     CorrectionFormPage, CorrectionPage, CorrectionsPage, StaffCorrectionPage, StaffCorrectionsPage,
@@ -14,6 +14,7 @@ use crate::i18n::I18nContextProvider;
 use crate::invoices::pages::{ArchivePage, ArchiveStatusPage, InvoiceDetailPage, InvoicesPage};
 use crate::orders::pages::{OrderDetailPage, OrdersPage, ReorderPage, ReorderReviewPage};
 use crate::cx::pages::{ActivityPage, CxPage};
+use crate::staff::pages::{StaffHomePage, StaffUsersPage};
 use crate::ui::form::provide_form_feedback;
 use crate::ui::layout::Layout;
 use crate::ui::link::provide_link_view;

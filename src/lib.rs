@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod invoices;
 pub mod kernel;
 pub mod orders;
+pub mod staff;
 pub mod touchpoints;
 pub mod ui;
 

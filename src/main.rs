@@ -153,7 +153,7 @@ async fn load_demo(config: Config, options: DemoOptions) -> Result<(), String> {
 }
 
 async fn invite_admin(config: Config, email: &str, name: &str, language: &str) -> Result<(), String> {
-    use styk::auth::service::{insert_staff, StaffActor};
+    use styk::staff::service::{insert_staff, StaffActor};
     use styk::web::forms::Rejection;
     let db = Db::connect(&config).await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;
     db.migrate().await.map_err(|e| format!("STYK_DATABASE_URL: {e}"))?;

@@ -894,8 +894,8 @@ async fn demo_mode_loads_nothing_into_a_database_that_has_a_user() {
     let config =
         styk::config::Config::from_vars([("STYK_PUBLIC_URL".to_string(), "http://127.0.0.1:3000".to_string())])
             .unwrap();
-    let actor = styk::auth::service::StaffActor { kind: "system", id: None, name: "Styk", ip: None };
-    styk::auth::service::insert_staff(&db, &config, actor, "root@example.com", "Ada Admin", "admin", "en")
+    let actor = styk::staff::service::StaffActor { kind: "system", id: None, name: "Styk", ip: None };
+    styk::staff::service::insert_staff(&db, &config, actor, "root@example.com", "Ada Admin", "admin", "en")
         .await
         .unwrap();
     assert!(!db.is_empty().await.unwrap());

@@ -17,4 +17,11 @@ pub const STEPS: &[R] = &[
     R::server_fn("/api/account_statement", J::Statement, S::List),
     R::get("/account/statement.csv", J::Statement, S::Export),
     R::get("/account/statement.pdf", J::Statement, S::Export),
+    // The people with access.
+    R::page("/account/members", J::Members),
+    R::server_fn("/api/account_members", J::Members, S::List),
+    R::form("/account/members", "invite_member", J::Members, S::Invite),
+    R::form("/account/members", "member_role", J::Members, S::ChangeRole),
+    R::form("/account/members", "member_remove", J::Members, S::Remove),
+    R::form("/account/members", "access_decision", J::Members, S::Decide),
 ];

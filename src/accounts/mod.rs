@@ -3,10 +3,13 @@
 pub mod api;
 pub mod domain;
 pub mod journeys;
+pub mod members;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod handlers;
+#[cfg(feature = "ssr")]
+pub mod members_forms;
 #[cfg(feature = "ssr")]
 pub mod statement;
 #[cfg(feature = "ssr")]
@@ -15,5 +18,5 @@ pub mod store;
 /// The account's form posts and downloads.
 #[cfg(feature = "ssr")]
 pub fn routes() -> axum::Router<crate::web::AppState> {
-    handlers::routes().merge(statement::routes())
+    handlers::routes().merge(members_forms::routes()).merge(statement::routes())
 }

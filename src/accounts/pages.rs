@@ -5,7 +5,7 @@ use super::api::{
     SavedAddress, StatementParams, StatementView,
 };
 use super::domain::Country;
-use crate::auth::pages::member_role_label;
+use crate::ui::viewer::member_role_label;
 use crate::i18n::*;
 use crate::kernel::viewer::Viewer;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
@@ -389,7 +389,7 @@ fn AddressForm(edited: Option<SavedAddress>) -> impl IntoView {
 pub fn StatementPage() -> impl IntoView {
     let i18n = use_i18n();
     let title = text!(i18n, statement_title);
-    if let Some(refusal) = crate::invoices::pages::billing_only(title, text!(i18n, statement_not_allowed)) {
+    if let Some(refusal) = crate::ui::viewer::billing_only(title, text!(i18n, statement_not_allowed)) {
         return refusal;
     }
     let status = PageStatus::capture();

@@ -4,7 +4,7 @@
 //! are e-mailed and approve or decline on the members page; an account without an owner is
 //! decided by staff. Until then the person has no member row, so nothing of the account can
 //! reach them. Every step is audited and the person is told the outcome either way.
-use super::audit::{self, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use super::service::enqueue;
 use crate::web::forms::Rejection;
 use crate::db::db_error;

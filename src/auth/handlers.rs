@@ -39,8 +39,6 @@ pub fn routes() -> Router<AppState> {
         // `form` field, so a rejected form re-renders at an address that can be reloaded.
         .route("/account/security", post(security_forms))
         .route("/staff/security", post(security_forms))
-        .route("/account/members", post(members_forms))
-        .route("/staff/users", post(staff_users_forms))
         .route("/staff/invite-member", post(staff_invite_member))
         .route("/staff/access-requests", post(staff_access_decision))
 }
@@ -51,26 +49,6 @@ async fn security_forms(State(state): State<AppState>, request: Request) -> Resp
         "change_password" => change_password(State(state), request).await,
         "change_email" => change_email(State(state), request).await,
         "sessions" => end_sessions(State(state), request).await,
-        _ => bare(StatusCode::BAD_REQUEST),
-    }
-}
-
-async fn members_forms(State(state): State<AppState>, request: Request) -> Response {
-    let (which, request) = or_answer!(which_form(&state, request).await);
-    match which.as_str() {
-        "invite_member" => invite_member(State(state), request).await,
-        "member_role" => set_member_role(State(state), request).await,
-        "member_remove" => remove_member(State(state), request).await,
-        "access_decision" => access_decision(State(state), request).await,
-        _ => bare(StatusCode::BAD_REQUEST),
-    }
-}
-
-async fn staff_users_forms(State(state): State<AppState>, request: Request) -> Response {
-    let (which, request) = or_answer!(which_form(&state, request).await);
-    match which.as_str() {
-        "create_staff" => create_staff(State(state), request).await,
-        "staff_status" => set_staff_status(State(state), request).await,
         _ => bare(StatusCode::BAD_REQUEST),
     }
 }
@@ -143,12 +121,9 @@ async fn signed_in_actor(state: &AppState, kind: PrincipalKind, principal_id: St
     match kind {
         PrincipalKind::Staff => Actor { staff_id: Some(principal_id), ..Actor::default() },
         PrincipalKind::Member => {
-            let account: Option<(String,)> = sqlx::query_as("SELECT account_id FROM members WHERE member_id = $1")
-                .bind(&principal_id)
-                .fetch_optional(&state.db.pool)
-                .await
-                .unwrap_or_default();
-            Actor { account_id: account.map(|(a,)| a), member_id: Some(principal_id), ..Actor::default() }
+            // Without the account the step is still recorded, under the member alone.
+            let account_id = super::store::account_of_member(&state.db, &principal_id).await.ok().flatten();
+            Actor { account_id, member_id: Some(principal_id), ..Actor::default() }
         }
     }
 }
@@ -415,8 +390,6 @@ async fn end_sessions(State(state): State<AppState>, request: Request) -> Respon
     }
 }
 
-// --- Members ------------------------------------------------------------------------------------
-
 #[derive(Deserialize)]
 struct InviteForm {
     #[serde(default)]
@@ -429,62 +402,13 @@ struct InviteForm {
     customer_number: String,
 }
 
-async fn invite_member(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = or_answer!(read_form::<InviteForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Member));
-    let client = Client::from_parts(&parts, &state.config);
-    let account_id = who.account_id.clone().unwrap_or_default();
-    match service::invite_member(&state, &who, &account_id, &form.email, &form.full_name, &form.role, &client).await {
-        Ok(()) => see_other("/account/members?notice=member_invited"),
-        Err(rejection) => {
-            let values = vec![("email", form.email), ("full_name", form.full_name), ("role", form.role)];
-            reject(&state, parts, "invite_member", rejection, values, None).await
-        }
-    }
-}
-
 #[derive(Deserialize)]
-struct MemberForm {
-    #[serde(default)]
-    member: String,
-    #[serde(default)]
-    role: String,
-}
-
-async fn set_member_role(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = or_answer!(read_form::<MemberForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Member));
-    let client = Client::from_parts(&parts, &state.config);
-    match service::set_member_role(&state, &who, &form.member, &form.role, &client).await {
-        Ok(()) if form.member == who.id() => see_other("/account?notice=member_updated"),
-        Ok(()) => see_other("/account/members?notice=member_updated"),
-        Err(rejection) => reject(&state, parts, "members", rejection, vec![], None).await,
-    }
-}
-
-async fn remove_member(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = or_answer!(read_form::<MemberForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Member));
-    let client = Client::from_parts(&parts, &state.config);
-    match service::remove_member(&state, &who, &form.member, &client).await {
-        Ok(()) => see_other("/account/members?notice=member_removed"),
-        Err(rejection) => reject(&state, parts, "members", rejection, vec![], None).await,
-    }
-}
-
-#[derive(Deserialize)]
-struct AccessDecisionForm {
+pub(crate) struct AccessDecisionForm {
     #[serde(default)]
     request: String,
     /// `approve` or `decline`.
     #[serde(default)]
     decision: String,
-}
-
-async fn access_decision(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = or_answer!(read_form::<AccessDecisionForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Member));
-    decide_access(state, parts, who, form, "/account/members", "members").await
 }
 
 async fn staff_access_decision(State(state): State<AppState>, request: Request) -> Response {
@@ -493,7 +417,7 @@ async fn staff_access_decision(State(state): State<AppState>, request: Request) 
     decide_access(state, parts, who, form, "/staff/access-requests", "access_requests").await
 }
 
-async fn decide_access(
+pub(crate) async fn decide_access(
     state: AppState,
     parts: Parts,
     who: Principal,
@@ -512,41 +436,6 @@ async fn decide_access(
             see_other(&format!("{page_path}?notice={}", if approve { "access_approved" } else { "access_declined" }))
         }
         Err(rejection) => reject(&state, parts, feedback_form, rejection, vec![], None).await,
-    }
-}
-
-// --- Staff --------------------------------------------------------------------------------------
-
-async fn create_staff(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = or_answer!(read_form::<InviteForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Staff));
-    let client = Client::from_parts(&parts, &state.config);
-    let language = crate::web::respond::locale_from_headers(&parts.headers);
-    let language = leptos_i18n::Locale::as_str(language);
-    match service::create_staff(&state, &who, &form.email, &form.full_name, &form.role, language, &client).await {
-        Ok(()) => see_other("/staff/users?notice=staff_created"),
-        Err(rejection) => {
-            let values = vec![("email", form.email), ("full_name", form.full_name), ("role", form.role)];
-            reject(&state, parts, "create_staff", rejection, values, None).await
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct StaffStatusForm {
-    #[serde(default)]
-    staff: String,
-    #[serde(default)]
-    disabled: String,
-}
-
-async fn set_staff_status(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, form) = or_answer!(read_form::<StaffStatusForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Staff));
-    let client = Client::from_parts(&parts, &state.config);
-    match service::set_staff_disabled(&state, &who, &form.staff, form.disabled == "1", &client).await {
-        Ok(()) => see_other("/staff/users?notice=staff_updated"),
-        Err(rejection) => reject(&state, parts, "staff_users", rejection, vec![], None).await,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Identity: customers (members of customer accounts) and staff sign in safely.
 //!
 //! Shared with the browser: the model, the pages and the server functions they read through.
-//! Server only: domain types, hashing, sessions, tokens, throttling, audit, the flows and their
+//! Server only: domain types, hashing, tokens, throttling, the flows and their
 //! HTTP endpoints.
 pub mod access_pages;
 pub mod api;
@@ -11,8 +11,6 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
-pub mod audit;
-#[cfg(feature = "ssr")]
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod handlers;
@@ -20,6 +18,8 @@ pub mod handlers;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 #[cfg(feature = "ssr")]

@@ -4,7 +4,8 @@
 //! each corrected line twice: as it was (`StanPrzed = 1`) and as it is.
 use crate::config::Seller;
 use crate::error::AppError;
-use crate::invoices::pdf::{load, PrintedInvoice};
+use crate::invoices::pdf::PrintedInvoice;
+use crate::invoices::store::printed_invoice;
 use crate::web::respond::{download, refuse};
 use crate::web::AppState;
 use crate::touchpoints::layer::StepNote;
@@ -150,7 +151,7 @@ async fn ksef_file(State(state): State<AppState>, Path(invoice_id): Path<String>
         Ok(member) => member.account_id,
         Err(error) => return refuse(error),
     };
-    let invoice = match load(&state.db, &account_id, &invoice_id).await {
+    let invoice = match printed_invoice(&state.db, &account_id, &invoice_id).await {
         Ok(invoice) => invoice,
         Err(error) => return refuse(error),
     };

@@ -11,7 +11,7 @@ use super::domain::{
 };
 use crate::i18n::*;
 use crate::invoices::corrective::{reason_label, status_label, ChangesTable};
-use crate::invoices::pages::billing_only;
+use crate::ui::viewer::billing_only;
 use crate::kernel::viewer::Viewer;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date, utc_minute, vat_rate};

@@ -1,14 +1,13 @@
 //! "Download my data": everything the portal holds about the signed-in member, as one JSON file
 //! (their profile, their account's name and number, their sign-ins and their touchpoints).
-use super::api::server::member_timeline;
+use super::store;
 use super::api::TimelineEntry;
 use crate::db::db_error;
-use crate::web::sessions::Principal;
+use crate::web::access::{member_of, principal};
 use crate::error::AppError;
-use crate::web::respond::{bare, download};
+use crate::web::respond::{download, refuse};
 use crate::web::AppState;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
@@ -85,26 +84,11 @@ impl From<TimelineEntry> for TouchpointOut {
     }
 }
 
-type ProfileRow = (String, String, Option<String>, String, String, i64, String, String);
-
 async fn collect(state: &AppState, account_id: &str, member_id: &str) -> Result<MyData, sqlx::Error> {
-    let (full_name, email, phone, role, preferred_language, created_at, account_name, customer_number): ProfileRow =
-        sqlx::query_as(
-            "SELECT m.full_name, m.email, m.phone, m.role, m.preferred_language, m.created_at, a.name, a.customer_number
-             FROM members m JOIN customer_accounts a ON a.account_id = m.account_id
-             WHERE m.member_id = $1",
-        )
-        .bind(member_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    let sessions: Vec<(String, String, i64, i64, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT user_agent, ip, created_at, last_seen_at, ended_at, end_reason FROM auth_sessions
-         WHERE principal_kind = 'member' AND principal_id = $1 ORDER BY created_at DESC",
-    )
-    .bind(member_id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let touchpoints = member_timeline(&state.db, &state.pseudonyms, account_id, member_id, MAX_TOUCHPOINTS).await?;
+    let (full_name, email, phone, role, preferred_language, created_at, account_name, customer_number) =
+        store::member_profile(&state.db, member_id).await?;
+    let sessions = store::member_sign_ins(&state.db, member_id).await?;
+    let touchpoints = store::member_timeline(&state.db, &state.pseudonyms, account_id, member_id, MAX_TOUCHPOINTS).await?;
     Ok(MyData {
         exported_at: rfc3339(crate::db::now_ms()),
         member: Profile { full_name, email, phone, role, preferred_language, created_at: rfc3339(created_at) },
@@ -125,26 +109,21 @@ async fn collect(state: &AppState, account_id: &str, member_id: &str) -> Result<
 }
 
 pub async fn my_data(State(state): State<AppState>, request: Request) -> Response {
-    let Some((account_id, member_id)) = request
-        .extensions()
-        .get::<Principal>()
-        .and_then(|p| Some((p.account_id.clone()?, p.viewer.member()?.member_id.clone())))
-    else {
-        return bare(StatusCode::UNAUTHORIZED);
+    let (parts, _) = request.into_parts();
+    let member = match member_of(principal(&parts)) {
+        Ok(member) => member,
+        Err(error) => return refuse(&parts, error),
     };
-    let data = match collect(&state, &account_id, &member_id).await {
+    let data = match collect(&state, &member.account_id, &member.member_id).await {
         Ok(data) => data,
-        Err(error) => {
-            let error: AppError = db_error(error);
-            return bare(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-        }
+        Err(error) => return refuse(&parts, db_error(error)),
     };
     let day = crate::touchpoints::recorder::utc_day(crate::db::now_ms());
     match serde_json::to_vec(&data) {
         Ok(json) => download(json, "application/json", &format!("styk-my-data-{day}.json")),
         Err(error) => {
             tracing::error!(%error, "cannot write a data export");
-            bare(StatusCode::INTERNAL_SERVER_ERROR)
+            refuse(&parts, AppError::Internal)
         }
     }
 }

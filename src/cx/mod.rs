@@ -7,6 +7,8 @@ pub mod timeline;
 
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 /// A customer's export of their own data.
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 //! Queries use `$1` placeholders, text ids, integer minor units and integer epoch milliseconds,
 //! the subset both backends (and sqlx's `Any` driver) agree on. Every query is covered by tests
 //! that run on both backends.
+pub mod audit;
 pub mod batch;
 pub mod ids;
 pub mod json_rows;

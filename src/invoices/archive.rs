@@ -6,7 +6,8 @@
 //! shows that progress; for large archives it says so, and the customer gets an e-mail when it is
 //! ready. A download streams the chunks in order. Memory stays flat whatever the number of
 //! invoices: one invoice and one chunk at a time, on both sides.
-use super::pdf::{file_name, invoice_pdf, load};
+use super::pdf::{file_name, invoice_pdf};
+use super::store::printed_invoice;
 use crate::web::access::billing_member;
 use crate::db::db_error;
 use crate::config::Seller;
@@ -331,7 +332,7 @@ pub async fn build(db: &Db, seller: &Seller, archive_id: &str, holder: &str) -> 
         .await?;
         let Some(last) = ids.last().cloned() else { break };
         for (_, invoice_id) in &ids {
-            let invoice = load(db, &account_id, invoice_id).await.map_err(|e| BuildError::Invoice(format!("{e:?}")))?;
+            let invoice = printed_invoice(db, &account_id, invoice_id).await.map_err(|e| BuildError::Invoice(format!("{e:?}")))?;
             let pdf = invoice_pdf(&invoice, seller, locale).map_err(|e| BuildError::Pdf(e.to_string()))?;
             let mut name = file_name(&invoice.number);
             if !names.insert(name.clone()) {

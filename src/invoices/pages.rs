@@ -6,11 +6,12 @@ use crate::i18n::*;
 use crate::kernel::viewer::Viewer;
 use crate::ui::form::{Field, FormAlert, SelectField};
 use crate::ui::format::money;
+use crate::ui::list::{page_links, problem_of, EmptyList, ListFilters};
 use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
-use crate::ui::viewer::{use_viewer, SignInRequired};
+use crate::ui::viewer::{billing_only, use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -23,28 +24,6 @@ pub fn state_label(locale: Locale, state: InvoiceState) -> &'static str {
         InvoiceState::Paid => td_string!(locale, invoice_state_paid),
         InvoiceState::Cancelled => td_string!(locale, invoice_state_cancelled),
     }
-}
-
-/// The page for anyone who may not see the account's money: the sign-in panel for visitors, a 403
-/// with `why` for members whose role shows no invoices. `None` for owners and billing members.
-pub fn billing_only(title: Signal<String>, why: Signal<String>) -> Option<AnyView> {
-    let Viewer::Member(member) = use_viewer() else {
-        return Some(view! { <SignInRequired title /> }.into_any());
-    };
-    if member.role.sees_invoices() {
-        return None;
-    }
-    PageStatus::capture().set(403);
-    Some(
-        view! {
-            <Title text=title.get_untracked() />
-            <section class="panel panel--narrow">
-                <h1>{move || title.get()}</h1>
-                <p>{move || why.get()}</p>
-            </section>
-        }
-        .into_any(),
-    )
 }
 
 #[component]
@@ -85,7 +64,7 @@ pub fn InvoicesPage() -> impl IntoView {
 #[component]
 fn InvoiceFilters(params: InvoiceParams, problems: Vec<(String, String)>) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = |field: &str| problems.iter().find(|(f, _)| f == field).map(|(_, r)| r.clone());
+    let problem = |field: &str| problem_of(&problems, field);
     let states =
         std::iter::once(("any", text!(i18n, orders_status_any)))
             .chain(InvoiceState::ALL.into_iter().map(|state| {
@@ -94,9 +73,7 @@ fn InvoiceFilters(params: InvoiceParams, problems: Vec<(String, String)>) -> imp
             .collect::<Vec<_>>();
     let broken_link = problem("after").is_some();
     view! {
-        <FormAlert form="invoices" code=(!problems.is_empty()).then(|| "fix_fields".to_string()) />
-        {broken_link.then(|| view! { <p class="field__error">{t!(i18n, orders_link_broken)} " " <a href="/invoices">{t!(i18n, orders_start_over)}</a></p> })}
-        <form class="filters" method="get" action="/invoices" role="search">
+        <ListFilters form="invoices" action="/invoices" problems=problems.clone() broken_link apply=text!(i18n, invoices_apply)>
             <Field form="invoices" name="q" kind="search" required=false label=text!(i18n, invoices_number_search)
                 value=params.q.clone() problem=problem("q") />
             <SelectField form="invoices" name="status" label=text!(i18n, orders_status) options=states
@@ -105,11 +82,7 @@ fn InvoiceFilters(params: InvoiceParams, problems: Vec<(String, String)>) -> imp
                 value=params.from.clone() problem=problem("from") />
             <Field form="invoices" name="to" kind="date" required=false label=text!(i18n, invoices_to)
                 value=params.to.clone() problem=problem("to") />
-            <div class="filters__actions">
-                <button type="submit" class="button">{t!(i18n, invoices_apply)}</button>
-                <a class="button button--quiet" href="/invoices">{t!(i18n, orders_clear)}</a>
-            </div>
-        </form>
+        </ListFilters>
     }
 }
 
@@ -121,22 +94,10 @@ fn InvoiceTable(page: InvoicePage, params: InvoiceParams) -> impl IntoView {
     }
     if page.rows.is_empty() {
         let filtered = params != InvoiceParams::default();
-        return view! {
-            <p class="empty">
-                {move || if filtered { t_string!(i18n, invoices_none_match) } else { t_string!(i18n, invoices_none_yet) }}
-            </p>
-        }
-        .into_any();
+        let (none_match, none_yet) = (text!(i18n, invoices_none_match), text!(i18n, invoices_none_yet));
+        return view! { <EmptyList filtered none_match none_yet /> }.into_any();
     }
-    let next = page.next.map(|cursor| format!("/invoices?{}", params.to_query(Some(&cursor))));
-    let first = (!params.after.is_empty()).then(|| {
-        let query = params.to_query(None);
-        if query.is_empty() {
-            "/invoices".to_string()
-        } else {
-            format!("/invoices?{query}")
-        }
-    });
+    let (first, next) = page_links("/invoices", &params.after, page.next, |after| params.to_query(after));
     // Cells are plain text, not closures over the locale, as in the order history: the language
     // changes only with a page load.
     let locale = i18n.get_locale_untracked();

@@ -57,94 +57,6 @@ pub struct PrintedLine {
     pub gross_minor: i64,
 }
 
-/// An invoice row as stored, with the number of the order it bills.
-#[derive(sqlx::FromRow)]
-struct InvoiceRow {
-    invoice_number: String,
-    issue_date: String,
-    sale_date: String,
-    due_date: String,
-    currency: String,
-    net_minor: i64,
-    vat_minor: i64,
-    gross_minor: i64,
-    paid_minor: i64,
-    ksef_number: Option<String>,
-    buyer_name: String,
-    buyer_tax_id: Option<String>,
-    buyer_address: String,
-    order_number: Option<String>,
-    order_id: Option<String>,
-    status: String,
-    kind: String,
-}
-
-/// One of the account's invoices; `NotFound` for any other id, all alike.
-pub async fn load(db: &crate::db::Db, account_id: &str, invoice_id: &str) -> Result<PrintedInvoice, AppError> {
-    if !looks_like_id(invoice_id) {
-        return Err(AppError::NotFound);
-    }
-    let row: InvoiceRow = sqlx::query_as(
-        "SELECT i.invoice_number, i.issue_date, i.sale_date, i.due_date, i.currency, i.net_minor, i.vat_minor,
-                i.gross_minor, i.paid_minor, i.ksef_number, i.buyer_name, i.buyer_tax_id, i.buyer_address,
-                o.order_number, o.order_id, i.status, i.kind
-         FROM invoices i LEFT JOIN orders o ON o.order_id = i.order_id
-         WHERE i.invoice_id = $1 AND i.account_id = $2",
-    )
-    .bind(invoice_id)
-    .bind(account_id)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(db_error)?
-    .ok_or(AppError::NotFound)?;
-    let lines: Vec<(String, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT description, quantity, unit, unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor
-         FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
-    )
-    .bind(invoice_id)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(db_error)?;
-    let correction = if row.kind == "corrective" {
-        super::store::corrective_facts(db, account_id, invoice_id).await?
-    } else {
-        None
-    };
-    Ok(PrintedInvoice {
-        correction,
-        number: row.invoice_number,
-        issue_date: row.issue_date,
-        sale_date: row.sale_date,
-        due_date: row.due_date,
-        currency: row.currency,
-        net_minor: row.net_minor,
-        vat_minor: row.vat_minor,
-        gross_minor: row.gross_minor,
-        paid_minor: row.paid_minor,
-        ksef_number: row.ksef_number,
-        buyer_name: row.buyer_name,
-        buyer_tax_id: row.buyer_tax_id,
-        buyer_address: row.buyer_address,
-        order_number: row.order_number,
-        order_id: row.order_id,
-        status: row.status,
-        lines: lines
-            .into_iter()
-            .map(|(description, quantity, unit, unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)| {
-                PrintedLine {
-                    description,
-                    quantity,
-                    unit,
-                    unit_price_minor,
-                    vat_rate_bp,
-                    net_minor,
-                    vat_minor,
-                    gross_minor,
-                }
-            })
-            .collect(),
-    })
-}
 
 /// `FV/2026/03/000123` becomes `FV-2026-03-000123.pdf`: letters, digits and dashes only.
 pub fn file_name(number: &str) -> String {
@@ -165,7 +77,7 @@ async fn pdf_file(State(state): State<AppState>, Path(invoice_id): Path<String>,
         Ok(member) => member.account_id,
         Err(error) => return refuse(&parts, error),
     };
-    let invoice = match load(&state.db, &account_id, &invoice_id).await {
+    let invoice = match super::store::printed_invoice(&state.db, &account_id, &invoice_id).await {
         Ok(invoice) => invoice,
         Err(error) => return refuse(&parts, error),
     };

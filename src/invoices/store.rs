@@ -1,13 +1,14 @@
 //! The invoices' SQL. Every statement names the account it reads for.
 use super::api::{CorrectsView, InvoiceDetailView, InvoiceLineView, InvoicePage, InvoiceRow, PaymentView};
 use super::domain::{InvoiceParams, InvoiceQuery, InvoiceState};
+use super::pdf::{PrintedInvoice, PrintedLine};
 use super::corrective::{total_difference, BuyerData, CorrectionReason, CorrectionStatus, LineChange, LineValues};
 use crate::db::db_error;
 use crate::db::ids::new_id;
 use crate::db::json_rows::JsonRows;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::kernel::cursor::Cursor;
+use crate::kernel::cursor::{looks_like_id, Cursor};
 use crate::ui::format::utc_date;
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;
@@ -109,7 +110,7 @@ pub async fn list(db: &Db, account_id: &str, params: &InvoiceParams) -> Result<I
 /// One of the account's invoices with its lines, VAT per rate and payments; `NotFound` for any
 /// other id (another account's, a made-up one), all alike.
 pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<InvoiceDetailView, AppError> {
-    let invoice = super::pdf::load(db, account_id, invoice_id).await?;
+    let invoice = printed_invoice(db, account_id, invoice_id).await?;
     let payments: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT paid_on, reference, amount_minor FROM payments
          WHERE invoice_id = $1 AND account_id = $2 ORDER BY paid_on, payment_id",
@@ -171,6 +172,98 @@ pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<Invoi
         buyer_name: invoice.buyer_name,
         buyer_tax_id: invoice.buyer_tax_id,
         buyer_address: invoice.buyer_address,
+    })
+}
+
+
+// --- An invoice as printed --------------------------------------------------------------------
+
+/// An invoice row as stored, with the number of the order it bills.
+#[derive(sqlx::FromRow)]
+struct InvoiceRow {
+    invoice_number: String,
+    issue_date: String,
+    sale_date: String,
+    due_date: String,
+    currency: String,
+    net_minor: i64,
+    vat_minor: i64,
+    gross_minor: i64,
+    paid_minor: i64,
+    ksef_number: Option<String>,
+    buyer_name: String,
+    buyer_tax_id: Option<String>,
+    buyer_address: String,
+    order_number: Option<String>,
+    order_id: Option<String>,
+    status: String,
+    kind: String,
+}
+
+/// One of the account's invoices; `NotFound` for any other id, all alike.
+pub async fn printed_invoice(db: &Db, account_id: &str, invoice_id: &str) -> Result<PrintedInvoice, AppError> {
+    if !looks_like_id(invoice_id) {
+        return Err(AppError::NotFound);
+    }
+    let row: InvoiceRow = sqlx::query_as(
+        "SELECT i.invoice_number, i.issue_date, i.sale_date, i.due_date, i.currency, i.net_minor, i.vat_minor,
+                i.gross_minor, i.paid_minor, i.ksef_number, i.buyer_name, i.buyer_tax_id, i.buyer_address,
+                o.order_number, o.order_id, i.status, i.kind
+         FROM invoices i LEFT JOIN orders o ON o.order_id = i.order_id
+         WHERE i.invoice_id = $1 AND i.account_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_error)?
+    .ok_or(AppError::NotFound)?;
+    let lines: Vec<(String, i64, String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT description, quantity, unit, unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor
+         FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
+    )
+    .bind(invoice_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_error)?;
+    let correction = if row.kind == "corrective" {
+        corrective_facts(db, account_id, invoice_id).await?
+    } else {
+        None
+    };
+    Ok(PrintedInvoice {
+        correction,
+        number: row.invoice_number,
+        issue_date: row.issue_date,
+        sale_date: row.sale_date,
+        due_date: row.due_date,
+        currency: row.currency,
+        net_minor: row.net_minor,
+        vat_minor: row.vat_minor,
+        gross_minor: row.gross_minor,
+        paid_minor: row.paid_minor,
+        ksef_number: row.ksef_number,
+        buyer_name: row.buyer_name,
+        buyer_tax_id: row.buyer_tax_id,
+        buyer_address: row.buyer_address,
+        order_number: row.order_number,
+        order_id: row.order_id,
+        status: row.status,
+        lines: lines
+            .into_iter()
+            .map(|(description, quantity, unit, unit_price_minor, vat_rate_bp, net_minor, vat_minor, gross_minor)| {
+                PrintedLine {
+                    description,
+                    quantity,
+                    unit,
+                    unit_price_minor,
+                    vat_rate_bp,
+                    net_minor,
+                    vat_minor,
+                    gross_minor,
+                }
+            })
+            .collect(),
     })
 }
 

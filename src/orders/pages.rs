@@ -7,6 +7,7 @@ use crate::i18n::*;
 use crate::kernel::cursor::encode_query_value;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date};
+use crate::ui::list::{page_links, problem_of, EmptyList, ListFilters};
 use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
@@ -95,7 +96,7 @@ pub fn OrdersPage() -> impl IntoView {
 #[component]
 fn HistoryFilters(params: HistoryParams, problems: Vec<(String, String)>) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = |field: &str| problems.iter().find(|(f, _)| f == field).map(|(_, r)| r.clone());
+    let problem = |field: &str| problem_of(&problems, field);
     let status_options = std::iter::once(("any", text!(i18n, orders_status_any)))
         .chain(OrderStatus::ALL.into_iter().map(|status| {
             (status.as_str(), Signal::derive(move || order_status_label(i18n.get_locale(), status).to_string()))
@@ -107,9 +108,7 @@ fn HistoryFilters(params: HistoryParams, problems: Vec<(String, String)>) -> imp
         .collect::<Vec<_>>();
     let unusable_cursor = problem("after").is_some() || problem("sort").is_some();
     view! {
-        <FormAlert form="orders" code=(!problems.is_empty()).then(|| "fix_fields".to_string()) />
-        {unusable_cursor.then(|| view! { <p class="field__error">{t!(i18n, orders_link_broken)} " " <a href="/orders">{t!(i18n, orders_start_over)}</a></p> })}
-        <form class="filters" method="get" action="/orders" role="search">
+        <ListFilters form="orders" action="/orders" problems=problems.clone() broken_link=unusable_cursor apply=text!(i18n, orders_apply)>
             <Field form="orders" name="q" kind="search" required=false label=text!(i18n, orders_search)
                 hint=text!(i18n, orders_search_hint) value=params.q.clone() problem=problem("q") />
             <SelectField form="orders" name="status" label=text!(i18n, orders_status) options=status_options
@@ -120,11 +119,7 @@ fn HistoryFilters(params: HistoryParams, problems: Vec<(String, String)>) -> imp
                 value=params.to.clone() problem=problem("to") />
             <SelectField form="orders" name="sort" label=text!(i18n, orders_sort) options=sort_options
                 value=params.sort.clone() problem=problem("sort") />
-            <div class="filters__actions">
-                <button type="submit" class="button">{t!(i18n, orders_apply)}</button>
-                <a class="button button--quiet" href="/orders">{t!(i18n, orders_clear)}</a>
-            </div>
-        </form>
+        </ListFilters>
     }
 }
 
@@ -136,22 +131,10 @@ fn HistoryTable(history: HistoryPage, params: HistoryParams) -> impl IntoView {
     }
     if history.rows.is_empty() {
         let filtered = params != HistoryParams::default();
-        return view! {
-            <p class="empty">
-                {move || if filtered { t_string!(i18n, orders_none_match) } else { t_string!(i18n, orders_none_yet) }}
-            </p>
-        }
-        .into_any();
+        let (none_match, none_yet) = (text!(i18n, orders_none_match), text!(i18n, orders_none_yet));
+        return view! { <EmptyList filtered none_match none_yet /> }.into_any();
     }
-    let next = history.next.map(|cursor| format!("/orders?{}", params.to_query(Some(&cursor))));
-    let first = (!params.after.is_empty()).then(|| {
-        let query = params.to_query(None);
-        if query.is_empty() {
-            "/orders".to_string()
-        } else {
-            format!("/orders?{query}")
-        }
-    });
+    let (first, next) = page_links("/orders", &params.after, history.next, |after| params.to_query(after));
     // Cells are plain text, not closures over the locale (see `status_badge`): 25 rows of
     // closures and components were a measurable part of rendering the page.
     let locale = i18n.get_locale_untracked();

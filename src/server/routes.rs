@@ -61,6 +61,7 @@ pub fn router(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::invoices::routes())
         .merge(crate::corrections::routes())
         .merge(crate::cx::routes())
+        .merge(crate::staff::routes())
         .route("/api/beacon", axum::routing::post(crate::web::beacon::receive))
         .merge(extra)
         .fallback(files_or_not_found)

@@ -9,7 +9,7 @@ const SHELL_STEPS: &[RouteStep] = &[
 ];
 
 /// Every feature's table.
-pub fn tables() -> [&'static [RouteStep]; 7] {
+pub fn tables() -> [&'static [RouteStep]; 8] {
     [
         SHELL_STEPS,
         crate::auth::journeys::STEPS,
@@ -18,6 +18,7 @@ pub fn tables() -> [&'static [RouteStep]; 7] {
         crate::orders::journeys::STEPS,
         crate::invoices::journeys::STEPS,
         crate::corrections::journeys::STEPS,
+        crate::staff::journeys::STEPS,
     ]
 }
 

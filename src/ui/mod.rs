@@ -3,6 +3,7 @@ pub mod form;
 pub mod format;
 pub mod layout;
 pub mod link;
+pub mod list;
 pub mod loaded;
 pub mod pager;
 pub mod pages;

@@ -1,7 +1,8 @@
 //! Who is looking, as components see it: the viewer the server rendered the page for, and the
 //! pieces every gated page shows.
 use crate::i18n::*;
-use crate::kernel::viewer::Viewer;
+use crate::kernel::viewer::{MemberRole, StaffRole, Viewer};
+use crate::ui::loaded::PageStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -40,4 +41,52 @@ pub fn SignInRequired(
             </a>
         </section>
     }
+}
+
+/// The page for anyone who may not see the account's money: the sign-in panel for visitors, a 403
+/// with `why` for members whose role shows no invoices. `None` for owners and billing members.
+pub fn billing_only(title: Signal<String>, why: Signal<String>) -> Option<AnyView> {
+    let Viewer::Member(member) = use_viewer() else {
+        return Some(view! { <SignInRequired title /> }.into_any());
+    };
+    if member.role.sees_invoices() {
+        return None;
+    }
+    PageStatus::capture().set(403);
+    Some(
+        view! {
+            <Title text=title.get_untracked() />
+            <section class="panel panel--narrow">
+                <h1>{move || title.get()}</h1>
+                <p>{move || why.get()}</p>
+            </section>
+        }
+        .into_any(),
+    )
+}
+
+pub fn member_role_label(locale: Locale, role: MemberRole) -> &'static str {
+    match role {
+        MemberRole::Owner => td_string!(locale, role_owner),
+        MemberRole::Member => td_string!(locale, role_member),
+        MemberRole::Billing => td_string!(locale, role_billing),
+    }
+}
+
+pub fn staff_role_label(locale: Locale, role: StaffRole) -> &'static str {
+    match role {
+        StaffRole::Agent => td_string!(locale, staff_role_agent),
+        StaffRole::Supervisor => td_string!(locale, staff_role_supervisor),
+        StaffRole::CxAnalyst => td_string!(locale, staff_role_cx_analyst),
+        StaffRole::Admin => td_string!(locale, staff_role_admin),
+    }
+}
+
+/// The member roles as a select's options.
+pub fn member_role_options() -> Vec<(&'static str, Signal<String>)> {
+    let i18n = use_i18n();
+    MemberRole::ALL
+        .into_iter()
+        .map(|role| (role.as_str(), Signal::derive(move || member_role_label(i18n.get_locale(), role).to_string())))
+        .collect()
 }

@@ -115,6 +115,30 @@ pub fn billing_member(parts: &Parts) -> Result<MemberScope, AppError> {
     billing_member_of(principal(parts))
 }
 
+/// Staff who may read the CX views (the CX team, supervisors, admins), behind the server function
+/// being served.
+pub fn current_cx_reader() -> Result<(), AppError> {
+    let principal = current_principal().ok_or(AppError::Unauthorized)?;
+    match principal.viewer.staff() {
+        Some(staff) if staff.role.reads_cx() => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The staff id of an admin (who manages staff users).
+pub fn admin_of(principal: Option<&Principal>) -> Result<String, AppError> {
+    let staff = principal.ok_or(AppError::Unauthorized)?.viewer.staff().ok_or(AppError::Forbidden)?;
+    if staff.role != crate::kernel::viewer::StaffRole::Admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(staff.staff_id.clone())
+}
+
+/// The admin behind the server function being served.
+pub fn current_admin() -> Result<String, AppError> {
+    admin_of(current_principal().as_ref())
+}
+
 /// The staff id of whoever is signed in, when they handle customers' requests.
 pub fn handling_staff_of(principal: Option<&Principal>) -> Result<String, AppError> {
     let staff = principal.ok_or(AppError::Unauthorized)?.viewer.staff().ok_or(AppError::Forbidden)?;

@@ -127,7 +127,7 @@ pub async fn request_email_change(
     enqueue(
         &state.config,
         &mut tx,
-        Template::EmailChangeVerify { link: link(&state.config, "/email-change", &token) },
+        Template::EmailChangeVerify { link: email_link(&state.config, "/email-change", &token) },
         &language,
         new_email.as_str(),
     )

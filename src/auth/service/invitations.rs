@@ -154,7 +154,7 @@ pub async fn invite_member(
     let template = Template::MemberInvitation {
         account_name,
         inviter_name,
-        link: link(&state.config, "/invitation", &token),
+        link: email_link(&state.config, "/invitation", &token),
         days: state.config.invitation_ttl.as_secs() / 86_400,
     };
     enqueue(&state.config, &mut tx, template, &language, email.as_str()).await?;

@@ -1,9 +1,9 @@
 //! The identity flows: sign-in, invitations, registration, password reset and change, e-mail
-//! change, members and staff. Handlers parse forms and render answers; the rules live here.
+//! change. Handlers parse forms and render answers; the rules live here.
 //!
 //! Uniform answers: sign-in, reset and registration do the same work, write the same kind of
 //! rows and give the same answer whether or not the e-mail belongs to someone.
-use super::audit::{self, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use super::domain::{EmailAddress, FieldProblem, NewPassword, PersonName};
 use super::password::{hash_password, needs_rehash, verify_or_dummy};
 use crate::db::db_error;
@@ -62,11 +62,11 @@ fn required(raw: &str, max_chars: usize) -> Result<String, FieldProblem> {
 }
 
 /// A link for an e-mail, always from the configured public URL (never the request's Host header).
-fn link(config: &Config, path: &str, token: &str) -> String {
+pub(crate) fn email_link(config: &Config, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", config.public_url)
 }
 
-pub(super) async fn enqueue(
+pub(crate) async fn enqueue(
     config: &Config,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     template: Template,
@@ -82,13 +82,9 @@ mod reset;
 mod invitations;
 mod registration;
 mod changes;
-mod members;
-mod staff;
 
 pub use sign_in::*;
 pub use reset::*;
 pub use invitations::*;
 pub use registration::*;
 pub use changes::*;
-pub use members::*;
-pub use staff::*;

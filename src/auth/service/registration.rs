@@ -68,7 +68,7 @@ pub async fn register(
             let token = tokens::issue(&mut tx, Purpose::Registration, &subject, SHORT_LINK_TTL).await?;
             let template = Template::RegistrationVerify {
                 account_name: account_name.clone(),
-                link: link(&state.config, "/register/complete", &token),
+                link: email_link(&state.config, "/register/complete", &token),
             };
             enqueue(&state.config, &mut tx, template, language, email.as_str()).await?;
             "registration.requested"

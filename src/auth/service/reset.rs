@@ -45,7 +45,7 @@ pub async fn request_password_reset(state: &AppState, email_raw: &str, client: &
         enqueue(
             &state.config,
             &mut tx,
-            Template::PasswordReset { link: link(&state.config, "/reset-password", &token) },
+            Template::PasswordReset { link: email_link(&state.config, "/reset-password", &token) },
             &language,
             email.as_str(),
         )

@@ -4,7 +4,7 @@ use super::domain::{
     total_difference, Amounts, BuyerChange, BuyerData, CorrectionReason, CorrectionStatus, Decision, InvoiceLine,
     LineChange, LineValues,
 };
-use crate::auth::audit::{self, AuditEntry};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::db_error;
 use crate::invoices::store::issue_corrective;
 use crate::web::forms::Rejection;

@@ -1,11 +1,26 @@
-//! Staff administration by admins: new staff users, disabling and enabling them.
-use super::*;
+//! Staff administration by admins: new staff users (invited by e-mail to set a password),
+//! disabling and enabling them. Every change is audited.
+use super::store;
+use crate::auth::domain::{EmailAddress, FieldProblem, PersonName};
+use crate::auth::service::{email_link, enqueue};
+use crate::auth::tokens::{self, Purpose, TokenSubject};
+use crate::config::Config;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::{ids::new_id, now_ms, Db};
+use crate::error::AppError;
+use crate::i18n::locale_from_code;
+use crate::kernel::viewer::StaffRole;
+use crate::mail::Template;
+use crate::web::access::admin_of;
+use crate::web::forms::Rejection;
+use crate::web::sessions::{self, Client, Principal, PrincipalKind};
+use crate::web::AppState;
+use axum::http::StatusCode;
+use serde_json::json;
 
-fn admin_of(principal: &Principal) -> Result<&str, Rejection> {
-    match &principal.viewer {
-        Viewer::Staff(staff) if staff.role == StaffRole::Admin => Ok(&staff.staff_id),
-        _ => Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN }),
-    }
+/// Only admins manage staff; anyone else is refused beside the form.
+fn admin(principal: &Principal) -> Result<String, Rejection> {
+    admin_of(Some(principal)).map_err(|_| Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN })
 }
 
 /// Creates a staff user and e-mails them an invitation to set their password.
@@ -18,9 +33,9 @@ pub async fn create_staff(
     language: &str,
     client: &Client,
 ) -> Result<(), Rejection> {
-    let admin_id = admin_of(admin)?;
+    let admin_id = admin(admin)?;
     let inviter = admin.viewer.staff().map(|s| s.full_name.clone()).unwrap_or_default();
-    let actor = StaffActor { kind: "staff", id: Some(admin_id), name: &inviter, ip: Some(&client.ip) };
+    let actor = StaffActor { kind: "staff", id: Some(&admin_id), name: &inviter, ip: Some(&client.ip) };
     insert_staff(&state.db, &state.config, actor, email_raw, name_raw, role_raw, language).await?;
     state.wake_mail_relay();
     Ok(())
@@ -55,27 +70,11 @@ pub async fn insert_staff(
     let language = locale_from_code(language);
     let language = leptos_i18n::Locale::as_str(language);
     let mut tx = db.begin_write().await?;
-    let taken: Option<(String,)> = sqlx::query_as("SELECT staff_id FROM staff_users WHERE lower(email) = $1")
-        .bind(email.normalized())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
-        return Err(field("email", FieldProblem::EmailTaken));
+    if store::email_taken(&mut tx, &email.normalized()).await? {
+        return Err(Rejection::field("email", FieldProblem::EmailTaken));
     }
     let staff_id = new_id();
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO staff_users (staff_id, email, full_name, role, preferred_language, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(&staff_id)
-    .bind(email.as_str())
-    .bind(name.as_str())
-    .bind(role.as_str())
-    .bind(language)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    store::insert(&mut tx, &staff_id, email.as_str(), name.as_str(), role, language, now_ms()).await?;
     let subject = TokenSubject {
         principal_kind: Some("staff"),
         principal_id: Some(staff_id.clone()),
@@ -83,7 +82,7 @@ pub async fn insert_staff(
         email: email.normalized(),
     };
     let token = tokens::issue(&mut tx, Purpose::Invitation, &subject, config.invitation_ttl).await?;
-    let invitation = link(config, "/invitation", &token);
+    let invitation = email_link(config, "/invitation", &token);
     let template = Template::StaffInvitation {
         inviter_name: actor.name.to_string(),
         link: invitation.clone(),
@@ -116,19 +115,13 @@ pub async fn set_staff_disabled(
     disabled: bool,
     client: &Client,
 ) -> Result<(), Rejection> {
-    let admin_id = admin_of(admin)?;
+    let admin_id = admin(admin)?;
     if staff_id == admin_id {
         return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
     }
     let mut tx = state.db.begin_write().await?;
     let now = now_ms();
-    let changed = sqlx::query("UPDATE staff_users SET disabled_at = $1, updated_at = $2 WHERE staff_id = $3")
-        .bind(disabled.then_some(now))
-        .bind(now)
-        .bind(staff_id)
-        .execute(&mut *tx)
-        .await?;
-    if changed.rows_affected() != 1 {
+    if !store::set_disabled(&mut tx, staff_id, disabled.then_some(now), now).await? {
         return Err(Rejection::Failed(AppError::NotFound));
     }
     let ended =
@@ -137,7 +130,7 @@ pub async fn set_staff_disabled(
         &mut *tx,
         AuditEntry {
             actor_kind: "staff",
-            actor_id: Some(admin_id),
+            actor_id: Some(&admin_id),
             action: if disabled { "staff.disabled" } else { "staff.enabled" },
             subject_kind: Some("staff"),
             subject_id: Some(staff_id),
