@@ -14,7 +14,8 @@ use styk::config::{Config, Seller};
 use styk::db::{ids::new_id, Db};
 use styk::invoices::archive;
 use styk::invoices::domain::Period;
-use styk::invoices::pdf::{invoice_pdf, load};
+use styk::invoices::pdf::invoice_pdf;
+use styk::invoices::store::printed_invoice;
 use styk::kernel::dates::Date;
 
 const INVOICES: usize = 1_000;
@@ -136,7 +137,7 @@ async fn main() {
     // 1. PDFs per second.
     let mut loaded = Vec::with_capacity(PDF_ROUND);
     for id in ids.iter().take(PDF_ROUND) {
-        loaded.push(load(&db, &account, id).await.unwrap());
+        loaded.push(printed_invoice(&db, &account, id).await.unwrap());
     }
     let mut render_only = Vec::new();
     let mut read_and_render = Vec::new();
@@ -149,7 +150,7 @@ async fn main() {
         render_only.push(PDF_ROUND as f64 / start.elapsed().as_secs_f64());
         let start = Instant::now();
         for id in ids.iter().skip(round * PDF_ROUND).take(PDF_ROUND) {
-            let invoice = load(&db, &account, id).await.unwrap();
+            let invoice = printed_invoice(&db, &account, id).await.unwrap();
             std::hint::black_box(invoice_pdf(&invoice, &seller, locale).unwrap());
         }
         read_and_render.push(PDF_ROUND as f64 / start.elapsed().as_secs_f64());

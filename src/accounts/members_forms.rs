@@ -4,6 +4,7 @@
 use super::store;
 use crate::db::audit::{self, AuditEntry};
 use crate::auth::domain::FieldProblem;
+use crate::db::now_ms;
 use crate::error::AppError;
 use crate::kernel::viewer::{MemberRole, Viewer};
 use crate::web::access::{principal, sign_in_again};
@@ -38,8 +39,8 @@ async fn members_forms(State(state): State<AppState>, request: Request) -> Respo
     let (which, request) = or_answer!(which_form(&state, request).await);
     match which.as_str() {
         "invite_member" => invite_member(State(state), request).await,
-        "member_role" => set_member_role(State(state), request).await,
-        "member_remove" => remove_member(State(state), request).await,
+        "member_role" => member_role_form(State(state), request).await,
+        "member_remove" => member_remove_form(State(state), request).await,
         "access_decision" => access_decision(State(state), request).await,
         _ => bare(StatusCode::BAD_REQUEST),
     }
@@ -77,7 +78,7 @@ struct MemberForm {
     role: String,
 }
 
-async fn set_member_role(State(state): State<AppState>, request: Request) -> Response {
+async fn member_role_form(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<MemberForm>(&state, request).await);
     let who = or_answer!(require(&parts));
     let client = Client::from_parts(&parts, &state.config);
@@ -88,7 +89,7 @@ async fn set_member_role(State(state): State<AppState>, request: Request) -> Res
     }
 }
 
-async fn remove_member(State(state): State<AppState>, request: Request) -> Response {
+async fn member_remove_form(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<MemberForm>(&state, request).await);
     let who = or_answer!(require(&parts));
     let client = Client::from_parts(&parts, &state.config);

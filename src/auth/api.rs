@@ -1,7 +1,6 @@
 //! Server functions the identity pages read their lists through. Each asks who is calling first
 //! and scopes every query to them.
 use crate::error::AppError;
-use crate::kernel::viewer::{MemberRole, StaffRole};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +31,7 @@ mod server {
     use crate::ui::format::describe_device;
     use crate::web::sessions::{current_principal, Principal};
     use crate::error::AppError;
-    use crate::kernel::viewer::{MemberRole, StaffRole};
+    
     use crate::web::app_state;
 
     fn signed_in() -> Result<Principal, AppError> {

@@ -2,13 +2,13 @@
 //! Every form is a plain form (see `ui::form`), so each page works before and without hydration.
 use super::api::my_sessions;
 use crate::i18n::*;
-use crate::kernel::viewer::{MemberRole, StaffRole, Viewer};
+use crate::kernel::viewer::{MemberRole, Viewer};
 use crate::ui::form::{Field, FormAlert, Notice, SelectField};
 use crate::ui::format::utc_minute;
 use crate::ui::link::use_link_view;
 use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
-use crate::ui::viewer::{member_role_label, member_role_options, staff_role_label, use_viewer, SignInRequired, SignOutButton};
+use crate::ui::viewer::{member_role_options, use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -3,7 +3,6 @@
 use super::api::{invoice_detail, invoice_list, InvoiceDetailView, InvoicePage};
 use super::domain::{InvoiceParams, InvoiceState};
 use crate::i18n::*;
-use crate::kernel::viewer::Viewer;
 use crate::ui::form::{Field, FormAlert, SelectField};
 use crate::ui::format::money;
 use crate::ui::list::{page_links, problem_of, EmptyList, ListFilters};
@@ -11,7 +10,7 @@ use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::pager::Pager;
 use crate::ui::priced::{LinesTable, PricedLine, VatTable};
 use crate::ui::text;
-use crate::ui::viewer::{billing_only, use_viewer, SignInRequired};
+use crate::ui::viewer::billing_only;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -64,7 +63,8 @@ pub fn InvoicesPage() -> impl IntoView {
 #[component]
 fn InvoiceFilters(params: InvoiceParams, problems: Vec<(String, String)>) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = |field: &str| problem_of(&problems, field);
+    let listed = problems.clone();
+    let problem = move |field: &str| problem_of(&listed, field);
     let states =
         std::iter::once(("any", text!(i18n, orders_status_any)))
             .chain(InvoiceState::ALL.into_iter().map(|state| {

@@ -1,12 +1,10 @@
 //! The invoice as a PDF: seller, buyer, number, dates, lines, the VAT table per rate, totals,
 //! what is paid and due, and the KSeF number when there is one. Served to the account's owners
 //! and billing members as an attachment with a safe file name.
-use crate::db::db_error;
 use crate::config::Seller;
 use crate::documents::{Align, Column, Layout, PdfError, Weight, MARGIN, PAGE_WIDTH};
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
-use crate::kernel::cursor::looks_like_id;
 use crate::web::respond::{download, locale_from_headers, refuse};
 use crate::web::AppState;
 use crate::touchpoints::layer::StepNote;

@@ -180,7 +180,7 @@ pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<Invoi
 
 /// An invoice row as stored, with the number of the order it bills.
 #[derive(sqlx::FromRow)]
-struct InvoiceRow {
+struct PrintedRow {
     invoice_number: String,
     issue_date: String,
     sale_date: String,
@@ -205,7 +205,7 @@ pub async fn printed_invoice(db: &Db, account_id: &str, invoice_id: &str) -> Res
     if !looks_like_id(invoice_id) {
         return Err(AppError::NotFound);
     }
-    let row: InvoiceRow = sqlx::query_as(
+    let row: PrintedRow = sqlx::query_as(
         "SELECT i.invoice_number, i.issue_date, i.sale_date, i.due_date, i.currency, i.net_minor, i.vat_minor,
                 i.gross_minor, i.paid_minor, i.ksef_number, i.buyer_name, i.buyer_tax_id, i.buyer_address,
                 o.order_number, o.order_id, i.status, i.kind

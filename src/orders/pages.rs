@@ -96,7 +96,8 @@ pub fn OrdersPage() -> impl IntoView {
 #[component]
 fn HistoryFilters(params: HistoryParams, problems: Vec<(String, String)>) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = |field: &str| problem_of(&problems, field);
+    let listed = problems.clone();
+    let problem = move |field: &str| problem_of(&listed, field);
     let status_options = std::iter::once(("any", text!(i18n, orders_status_any)))
         .chain(OrderStatus::ALL.into_iter().map(|status| {
             (status.as_str(), Signal::derive(move || order_status_label(i18n.get_locale(), status).to_string()))

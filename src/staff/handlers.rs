@@ -62,7 +62,6 @@ async fn create_staff(State(state): State<AppState>, request: Request) -> Respon
 }
 
 #[derive(Deserialize)]
-#[derive(Deserialize)]
 struct StaffStatusForm {
     #[serde(default)]
     staff: String,

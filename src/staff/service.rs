@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 /// Only admins manage staff; anyone else is refused beside the form.
-fn admin(principal: &Principal) -> Result<String, Rejection> {
+fn admin_only(principal: &Principal) -> Result<String, Rejection> {
     admin_of(Some(principal)).map_err(|_| Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN })
 }
 
@@ -33,7 +33,7 @@ pub async fn create_staff(
     language: &str,
     client: &Client,
 ) -> Result<(), Rejection> {
-    let admin_id = admin(admin)?;
+    let admin_id = admin_only(admin)?;
     let inviter = admin.viewer.staff().map(|s| s.full_name.clone()).unwrap_or_default();
     let actor = StaffActor { kind: "staff", id: Some(&admin_id), name: &inviter, ip: Some(&client.ip) };
     insert_staff(&state.db, &state.config, actor, email_raw, name_raw, role_raw, language).await?;
@@ -115,7 +115,7 @@ pub async fn set_staff_disabled(
     disabled: bool,
     client: &Client,
 ) -> Result<(), Rejection> {
-    let admin_id = admin(admin)?;
+    let admin_id = admin_only(admin)?;
     if staff_id == admin_id {
         return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
     }
