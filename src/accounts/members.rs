@@ -7,6 +7,7 @@ use crate::ui::form::{Field, FormAlert, Notice, SelectField};
 use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
 use crate::ui::viewer::{member_role_label, member_role_options, use_viewer, SignInRequired};
+use crate::ui::pages::NarrowPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -63,10 +64,9 @@ pub fn MembersPage() -> impl IntoView {
     };
     if !me.role.manages_members() {
         return view! {
-            <section class="panel panel--narrow">
-                <h1>{t!(i18n, members_title)}</h1>
+            <NarrowPage title=text!(i18n, members_title)>
                 <p>{t!(i18n, members_owner_only)}</p>
-            </section>
+            </NarrowPage>
         }
         .into_any();
     }

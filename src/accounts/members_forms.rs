@@ -7,7 +7,7 @@ use crate::auth::domain::FieldProblem;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::kernel::viewer::{MemberRole, Viewer};
-use crate::web::access::{principal, sign_in_again};
+use crate::web::access::signed_in_as;
 use crate::web::forms::{or_answer, read_form, reject, which_form, Rejection};
 use crate::web::respond::{bare, see_other};
 use crate::web::sessions::{self, Client, Principal, PrincipalKind};
@@ -23,16 +23,6 @@ use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/account/members", post(members_forms))
-}
-
-/// The signed-in member, or the sign-in page for a form posted after the session lapsed.
-// The error is the handler's answer itself; boxing it would only add an allocation per request.
-#[allow(clippy::result_large_err)]
-fn require(parts: &Parts) -> Result<Principal, Response> {
-    match principal(parts) {
-        Some(principal) if principal.kind() == PrincipalKind::Member => Ok(principal.clone()),
-        _ => Err(sign_in_again(parts, PrincipalKind::Member, parts.uri.path())),
-    }
 }
 
 async fn members_forms(State(state): State<AppState>, request: Request) -> Response {
@@ -58,7 +48,7 @@ struct InviteForm {
 
 async fn invite_member(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<InviteForm>(&state, request).await);
-    let who = or_answer!(require(&parts));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     let account_id = who.account_id.clone().unwrap_or_default();
     match crate::auth::service::invite_member(&state, &who, &account_id, &form.email, &form.full_name, &form.role, &client).await {
@@ -80,7 +70,7 @@ struct MemberForm {
 
 async fn member_role_form(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<MemberForm>(&state, request).await);
-    let who = or_answer!(require(&parts));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     match set_member_role(&state, &who, &form.member, &form.role, &client).await {
         Ok(()) if form.member == who.id() => see_other("/account?notice=member_updated"),
@@ -91,7 +81,7 @@ async fn member_role_form(State(state): State<AppState>, request: Request) -> Re
 
 async fn member_remove_form(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<MemberForm>(&state, request).await);
-    let who = or_answer!(require(&parts));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     match remove_member(&state, &who, &form.member, &client).await {
         Ok(()) => see_other("/account/members?notice=member_removed"),
@@ -101,7 +91,7 @@ async fn member_remove_form(State(state): State<AppState>, request: Request) -> 
 
 async fn access_decision(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<crate::auth::handlers::AccessDecisionForm>(&state, request).await);
-    let who = or_answer!(require(&parts));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Member));
     crate::auth::handlers::decide_access(state, parts, who, form, "/account/members", "members").await
 }
 

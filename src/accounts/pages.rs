@@ -13,6 +13,7 @@ use crate::ui::format::{amount, money, utc_date};
 use crate::ui::loaded::{page_data, Loaded, PageStatus};
 use crate::ui::text;
 use crate::ui::viewer::{use_viewer, SignInRequired, SignOutButton};
+use crate::ui::pages::NarrowPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -181,12 +182,10 @@ pub fn ProfilePage() -> impl IntoView {
     }
     let profile = page_data(|| (), |_| my_profile());
     view! {
-        <Title text=title.get_untracked() />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, profile_title)}</h1>
+        <NarrowPage title>
             <Notice />
             <Loaded data=profile ready=|profile| view! { <ProfileForm profile /> } />
-        </section>
+        </NarrowPage>
     }
     .into_any()
 }

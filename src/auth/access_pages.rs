@@ -8,6 +8,7 @@ use crate::ui::format::utc_minute;
 use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
 use crate::ui::viewer::{use_viewer, SignInRequired};
+use crate::ui::pages::NarrowPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -93,13 +94,11 @@ pub fn StaffAccessRequestsPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=t_string!(i18n, access_requests_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, access_requests_title)}</h1>
+        <NarrowPage title=text!(i18n, access_requests_title)>
             <Notice />
             <FormAlert form="access_requests" />
             <p>{t!(i18n, access_requests_staff_lead)}</p>
-        </section>
+        </NarrowPage>
         <Loaded data=requests ready />
     }
     .into_any()

@@ -6,7 +6,7 @@ use crate::web::sessions::{Client, Principal, PrincipalKind};
 use super::tokens::Purpose;
 use crate::error::AppError;
 use crate::i18n::choice::safe_next;
-use crate::web::access::{principal, sign_in_again};
+use crate::web::access::{principal, signed_in_as};
 use crate::web::forms::{or_answer, read_form, reject, which_form, Rejection};
 use crate::web::respond::{bare, page, see_other};
 use crate::web::AppState;
@@ -291,16 +291,6 @@ async fn complete_registration(State(state): State<AppState>, request: Request) 
 
 // --- Signed-in changes --------------------------------------------------------------------------
 
-/// The signed-in person, or the sign-in page for a form posted after the session lapsed.
-// The error is the handler's answer itself; boxing it would only add an allocation per request.
-#[allow(clippy::result_large_err)]
-fn require(parts: &Parts, kind: PrincipalKind) -> Result<Principal, Response> {
-    match principal(parts) {
-        Some(principal) if principal.kind() == kind => Ok(principal.clone()),
-        _ => Err(sign_in_again(parts, kind, parts.uri.path())),
-    }
-}
-
 #[derive(Deserialize)]
 struct ChangePasswordForm {
     #[serde(default)]
@@ -314,7 +304,7 @@ struct ChangePasswordForm {
 async fn change_password(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<ChangePasswordForm>(&state, request).await);
     let kind = principal(&parts).map(|p| p.kind()).unwrap_or(PrincipalKind::Member);
-    let who = or_answer!(require(&parts, kind));
+    let who = or_answer!(signed_in_as(&parts, kind));
     let client = Client::from_parts(&parts, &state.config);
     let end_others = form.end_other_sessions.is_some();
     let result =
@@ -346,7 +336,7 @@ struct ChangeEmailForm {
 
 async fn change_email(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<ChangeEmailForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Member));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     match service::request_email_change(&state, &who, &form.new_email, &form.password, &client).await {
         Ok(()) => see_other("/account/security?notice=email_change_sent"),
@@ -381,7 +371,7 @@ struct EndSessionsForm {
 async fn end_sessions(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<EndSessionsForm>(&state, request).await);
     let kind = principal(&parts).map(|p| p.kind()).unwrap_or(PrincipalKind::Member);
-    let who = or_answer!(require(&parts, kind));
+    let who = or_answer!(signed_in_as(&parts, kind));
     let client = Client::from_parts(&parts, &state.config);
     let back = parts.uri.path().to_string();
     match service::end_sessions(&state, &who, form.session.as_deref().filter(|s| !s.is_empty()), &client).await {
@@ -413,7 +403,7 @@ pub(crate) struct AccessDecisionForm {
 
 async fn staff_access_decision(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<AccessDecisionForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Staff));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Staff));
     decide_access(state, parts, who, form, "/staff/access-requests", "access_requests").await
 }
 
@@ -441,7 +431,7 @@ pub(crate) async fn decide_access(
 
 async fn staff_invite_member(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<InviteForm>(&state, request).await);
-    let who = or_answer!(require(&parts, PrincipalKind::Staff));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Staff));
     let client = Client::from_parts(&parts, &state.config);
     let values = vec![
         ("customer_number", form.customer_number.clone()),

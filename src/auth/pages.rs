@@ -3,6 +3,7 @@
 use super::api::my_sessions;
 use crate::i18n::*;
 use crate::kernel::viewer::{MemberRole, Viewer};
+use crate::ui::pages::NarrowPage;
 use crate::ui::form::{Field, FormAlert, Notice, SelectField};
 use crate::ui::format::utc_minute;
 use crate::ui::link::use_link_view;
@@ -38,9 +39,7 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let viewer = use_viewer();
     view! {
-        <Title text=t_string!(i18n, sign_in_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, sign_in_title)}</h1>
+        <NarrowPage title=text!(i18n, sign_in_title)>
             <Notice />
             {viewer.member().map(|m| {
                 let name = m.full_name.clone();
@@ -57,7 +56,7 @@ pub fn SignInPage() -> impl IntoView {
                 <li><a href="/forgot-password">{t!(i18n, forgot_password_link)}</a></li>
                 <li><a href="/register">{t!(i18n, register_link)}</a></li>
             </ul>
-        </section>
+        </NarrowPage>
     }
 }
 
@@ -65,16 +64,14 @@ pub fn SignInPage() -> impl IntoView {
 pub fn StaffSignInPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, staff_sign_in_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, staff_sign_in_title)}</h1>
+        <NarrowPage title=text!(i18n, staff_sign_in_title)>
             <Notice />
             <p>{t!(i18n, staff_sign_in_lead)}</p>
             <SignInForm form="staff_sign_in" action="/staff/sign-in" />
             <ul class="link-list">
                 <li><a href="/forgot-password">{t!(i18n, forgot_password_link)}</a></li>
             </ul>
-        </section>
+        </NarrowPage>
     }
 }
 
@@ -84,9 +81,7 @@ pub fn StaffSignInPage() -> impl IntoView {
 pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, forgot_password_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, forgot_password_title)}</h1>
+        <NarrowPage title=text!(i18n, forgot_password_title)>
             <Notice />
             <p>{t!(i18n, forgot_password_lead)}</p>
             <FormAlert form="forgot_password" />
@@ -97,7 +92,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 </button>
             </form>
             <p><a href="/sign-in">{t!(i18n, back_to_sign_in)}</a></p>
-        </section>
+        </NarrowPage>
     }
 }
 
@@ -106,13 +101,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 fn LinkExpired(#[prop(into)] again_href: String, #[prop(into)] again_label: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, link_expired_title)}</h1>
+        <NarrowPage title=text!(i18n, link_expired_title)>
             <p>{t!(i18n, link_expired_text)}</p>
             <a class="button" href=again_href>
                 {move || again_label.get()}
             </a>
-        </section>
+        </NarrowPage>
     }
 }
 
@@ -156,18 +150,15 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let link = use_link_view();
     if !link.valid {
         return view! {
-            <Title text=t_string!(i18n, link_expired_title) />
             <LinkExpired again_href="/forgot-password" again_label=text!(i18n, link_request_new) />
         }
         .into_any();
     }
     view! {
-        <Title text=t_string!(i18n, reset_password_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, reset_password_title)}</h1>
+        <NarrowPage title=text!(i18n, reset_password_title)>
             <p>{t!(i18n, reset_password_lead)} " " <strong>{link.email.clone()}</strong></p>
             <LinkPasswordForm form="reset_password" action="/reset-password" submit=text!(i18n, reset_password_submit) />
-        </section>
+        </NarrowPage>
     }
     .into_any()
 }
@@ -180,7 +171,6 @@ pub fn InvitationPage() -> impl IntoView {
     let link = use_link_view();
     if !link.valid {
         return view! {
-            <Title text=t_string!(i18n, link_expired_title) />
             <LinkExpired again_href="/forgot-password" again_label=text!(i18n, link_request_new) />
         }
         .into_any();
@@ -192,9 +182,7 @@ pub fn InvitationPage() -> impl IntoView {
         (None, _) => view! { <p>{t!(i18n, invitation_lead_staff)}</p> }.into_any(),
     };
     view! {
-        <Title text=t_string!(i18n, invitation_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, invitation_title)}</h1>
+        <NarrowPage title=text!(i18n, invitation_title)>
             {welcome}
             <p class="muted">{link.email.clone()}</p>
             <LinkPasswordForm
@@ -203,7 +191,7 @@ pub fn InvitationPage() -> impl IntoView {
                 submit=text!(i18n, invitation_submit)
                 name=link.full_name.clone().unwrap_or_default()
             />
-        </section>
+        </NarrowPage>
     }
     .into_any()
 }
@@ -212,9 +200,7 @@ pub fn InvitationPage() -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, register_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, register_title)}</h1>
+        <NarrowPage title=text!(i18n, register_title)>
             <Notice />
             <p>{t!(i18n, register_lead)}</p>
             <FormAlert form="register" />
@@ -227,7 +213,7 @@ pub fn RegisterPage() -> impl IntoView {
                 </button>
             </form>
             <p><a href="/sign-in">{t!(i18n, back_to_sign_in)}</a></p>
-        </section>
+        </NarrowPage>
     }
 }
 
@@ -237,15 +223,12 @@ pub fn RegisterCompletePage() -> impl IntoView {
     let link = use_link_view();
     if !link.valid {
         return view! {
-            <Title text=t_string!(i18n, link_expired_title) />
             <LinkExpired again_href="/register" again_label=text!(i18n, link_register_again) />
         }
         .into_any();
     }
     view! {
-        <Title text=t_string!(i18n, register_complete_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, register_complete_title)}</h1>
+        <NarrowPage title=text!(i18n, register_complete_title)>
             <p>{t!(i18n, invitation_lead_account)} " " <strong>{link.account_name.clone().unwrap_or_default()}</strong></p>
             <p class="muted">{link.email.clone()}</p>
             <LinkPasswordForm
@@ -254,7 +237,7 @@ pub fn RegisterCompletePage() -> impl IntoView {
                 submit=text!(i18n, register_complete_submit)
                 name=String::new()
             />
-        </section>
+        </NarrowPage>
     }
     .into_any()
 }
@@ -265,15 +248,12 @@ pub fn EmailChangePage() -> impl IntoView {
     let link = use_link_view();
     if !link.valid {
         return view! {
-            <Title text=t_string!(i18n, link_expired_title) />
             <LinkExpired again_href="/account/security" again_label=text!(i18n, link_change_email_again) />
         }
         .into_any();
     }
     view! {
-        <Title text=t_string!(i18n, email_change_title) />
-        <section class="panel panel--narrow">
-            <h1>{t!(i18n, email_change_title)}</h1>
+        <NarrowPage title=text!(i18n, email_change_title)>
             <p>{t!(i18n, email_change_lead)} " " <strong>{link.email.clone()}</strong></p>
             <form class="form" method="post" action="/email-change">
                 <input type="hidden" name="token" value=link.token.clone() />
@@ -281,7 +261,7 @@ pub fn EmailChangePage() -> impl IntoView {
                     {t!(i18n, email_change_submit)}
                 </button>
             </form>
-        </section>
+        </NarrowPage>
     }
     .into_any()
 }

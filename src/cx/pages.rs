@@ -4,6 +4,7 @@ use super::timeline::Timeline;
 use crate::i18n::*;
 use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::viewer::{use_viewer, SignInRequired};
+use crate::ui::pages::NarrowPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -42,11 +43,9 @@ pub fn CxPage() -> impl IntoView {
     };
     if !staff.role.reads_cx() {
         return view! {
-            <Title text=title.get_untracked() />
-            <section class="panel panel--narrow">
-                <h1>{move || title.get()}</h1>
+            <NarrowPage title>
                 <p>{t!(i18n, cx_not_allowed)}</p>
-            </section>
+            </NarrowPage>
         }
         .into_any();
     }

@@ -1,6 +1,6 @@
 //! The staff administration forms (admins only; the service refuses anyone else).
 use super::service;
-use crate::web::access::{principal, sign_in_again};
+use crate::web::access::signed_in_as;
 use crate::web::forms::{or_answer, read_form, reject, which_form};
 use crate::web::respond::{bare, see_other};
 use crate::web::sessions::{Client, Principal, PrincipalKind};
@@ -15,16 +15,6 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/users", post(staff_users_forms))
-}
-
-/// The signed-in staff member, or the staff sign-in page for a form posted after the session lapsed.
-// The error is the handler's answer itself; boxing it would only add an allocation per request.
-#[allow(clippy::result_large_err)]
-fn staff(parts: &Parts) -> Result<Principal, Response> {
-    match principal(parts) {
-        Some(principal) if principal.kind() == PrincipalKind::Staff => Ok(principal.clone()),
-        _ => Err(sign_in_again(parts, PrincipalKind::Staff, parts.uri.path())),
-    }
 }
 
 async fn staff_users_forms(State(state): State<AppState>, request: Request) -> Response {
@@ -48,7 +38,7 @@ struct NewStaffForm {
 
 async fn create_staff(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<NewStaffForm>(&state, request).await);
-    let who = or_answer!(staff(&parts));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Staff));
     let client = Client::from_parts(&parts, &state.config);
     let language = crate::web::respond::locale_from_headers(&parts.headers);
     let language = leptos_i18n::Locale::as_str(language);
@@ -71,7 +61,7 @@ struct StaffStatusForm {
 
 async fn set_staff_status(State(state): State<AppState>, request: Request) -> Response {
     let (parts, form) = or_answer!(read_form::<StaffStatusForm>(&state, request).await);
-    let who = or_answer!(staff(&parts));
+    let who = or_answer!(signed_in_as(&parts, PrincipalKind::Staff));
     let client = Client::from_parts(&parts, &state.config);
     match service::set_staff_disabled(&state, &who, &form.staff, form.disabled == "1", &client).await {
         Ok(()) => see_other("/staff/users?notice=staff_updated"),

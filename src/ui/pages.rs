@@ -1,7 +1,20 @@
-//! The pages of the shell. Feature pages replace the sign-in panels as their features land.
+//! The pages of the shell, and the narrow panel most single-purpose pages are.
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// A single-purpose page (sign-in, a link from an e-mail, a refusal): its title, for the tab and
+/// the heading, over a narrow panel of what it holds.
+#[component]
+pub fn NarrowPage(title: Signal<String>, children: Children) -> impl IntoView {
+    view! {
+        <Title text=title.get_untracked() />
+        <section class="panel panel--narrow">
+            <h1>{move || title.get()}</h1>
+            {children()}
+        </section>
+    }
+}
 
 #[component]
 pub fn HomePage() -> impl IntoView {

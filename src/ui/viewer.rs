@@ -3,6 +3,7 @@
 use crate::i18n::*;
 use crate::kernel::viewer::{MemberRole, StaffRole, Viewer};
 use crate::ui::loaded::PageStatus;
+use crate::ui::pages::NarrowPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -32,14 +33,12 @@ pub fn SignInRequired(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=title.get_untracked() />
-        <section class="panel panel--narrow">
-            <h1>{move || title.get()}</h1>
+        <NarrowPage title>
             <p>{t!(i18n, gated_need_sign_in)}</p>
             <a class="button" href=href rel="external">
                 {t!(i18n, nav_sign_in)}
             </a>
-        </section>
+        </NarrowPage>
     }
 }
 
@@ -55,11 +54,9 @@ pub fn billing_only(title: Signal<String>, why: Signal<String>) -> Option<AnyVie
     PageStatus::capture().set(403);
     Some(
         view! {
-            <Title text=title.get_untracked() />
-            <section class="panel panel--narrow">
-                <h1>{move || title.get()}</h1>
+            <NarrowPage title>
                 <p>{move || why.get()}</p>
-            </section>
+            </NarrowPage>
         }
         .into_any(),
     )

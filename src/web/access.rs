@@ -57,6 +57,16 @@ pub fn sign_in_again(parts: &Parts, kind: PrincipalKind, back: &str) -> Response
     see_other(&sign_in_url(kind, back, Some("session_expired")))
 }
 
+/// The signed-in person of a kind, or the sign-in page for a form posted after the session lapsed.
+// The error is the handler's answer itself; boxing it would only add an allocation per request.
+#[allow(clippy::result_large_err)]
+pub fn signed_in_as(parts: &Parts, kind: PrincipalKind) -> Result<Principal, Response> {
+    match principal(parts) {
+        Some(principal) if principal.kind() == kind => Ok(principal.clone()),
+        _ => Err(sign_in_again(parts, kind, parts.uri.path())),
+    }
+}
+
 /// The principal of a form post or download.
 pub fn principal(parts: &Parts) -> Option<&Principal> {
     parts.extensions.get::<Principal>()
