@@ -13,7 +13,6 @@ use crate::web::respond::{bare, see_other};
 use crate::web::sessions::{self, Client, Principal, PrincipalKind};
 use crate::web::AppState;
 use axum::extract::{Request, State};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;

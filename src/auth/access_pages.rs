@@ -10,7 +10,6 @@ use crate::ui::text;
 use crate::ui::viewer::{use_viewer, SignInRequired};
 use crate::ui::pages::NarrowPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The owners' panel: who asked for access to their account, to approve or decline. Shows
 /// nothing when nobody is waiting.

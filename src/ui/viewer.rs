@@ -5,7 +5,6 @@ use crate::kernel::viewer::{MemberRole, StaffRole, Viewer};
 use crate::ui::loaded::PageStatus;
 use crate::ui::pages::NarrowPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The signed-in person the page was rendered for (provided by the app for every page).
 pub fn use_viewer() -> Viewer {

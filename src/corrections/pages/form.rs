@@ -172,7 +172,7 @@ pub(super) fn LineInputs(form: &'static str, lines: Vec<InvoiceLine>) -> impl In
                                 </td>
                                 <td>
                                     <Field form=form name=line_field("q", n) id=format!("{form}-q-{n}") label_hidden=true kind="number"
-                                        range=(0, super::domain::MAX_QUANTITY)
+                                        range=(0, crate::corrections::domain::MAX_QUANTITY)
                                         label=Signal::derive(move || format!("{} {n}", t_string!(i18n, invoice_pdf_qty)))
                                         value=line.values.quantity.to_string() />
                                 </td>

@@ -5,7 +5,7 @@ use super::api::{
     correction_form, correction_queue, my_correction, my_corrections, staff_correction, CorrectionFormView,
     CorrectionRow, CorrectionView,
 };
-use super::domain::{
+use crate::corrections::domain::{
     amount_input, line_field, typed_changes, CorrectionReason, CorrectionStatus, InvoiceLine,
     LineChange, VAT_RATES,
 };
