@@ -61,25 +61,27 @@ pub async fn sign_in(
     let matches = verify_or_dummy(SecretString::from(password.to_string()), hash.clone()).await?;
     let usable = found.as_ref().is_some_and(|c| c.email_verified_at.is_some() && c.disabled_at.is_none());
     let principal_id = found.as_ref().map(|c| c.principal_id.clone());
-    if !(matches && usable) {
-        throttle::record_failure(&state.db.pool, &state.config.throttle, &key).await?;
-        audit::record(
-            &state.db.pool,
-            AuditEntry {
-                actor_kind: "anonymous",
-                action: "sign_in.failed",
-                subject_kind: Some(kind.as_str()),
-                subject_id: principal_id.as_deref(),
-                account_id: found.as_ref().and_then(|c| c.account_id.as_deref()),
-                ip: Some(&client.ip),
-                detail: json!({ "reason": if found.is_none() { "unknown_email" } else if !matches { "wrong_password" } else { "not_usable" } }),
-                ..Default::default()
-            },
-        )
-        .await?;
-        return Err(Rejection::Alert { code: "sign_in_failed", status: StatusCode::UNAUTHORIZED });
-    }
-    let credentials = found.expect("usable implies found");
+    let credentials = match found {
+        Some(credentials) if matches && usable => credentials,
+        found => {
+            throttle::record_failure(&state.db.pool, &state.config.throttle, &key).await?;
+            audit::record(
+                &state.db.pool,
+                AuditEntry {
+                    actor_kind: "anonymous",
+                    action: "sign_in.failed",
+                    subject_kind: Some(kind.as_str()),
+                    subject_id: principal_id.as_deref(),
+                    account_id: found.as_ref().and_then(|c| c.account_id.as_deref()),
+                    ip: Some(&client.ip),
+                    detail: json!({ "reason": if found.is_none() { "unknown_email" } else if !matches { "wrong_password" } else { "not_usable" } }),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            return Err(Rejection::Alert { code: "sign_in_failed", status: StatusCode::UNAUTHORIZED });
+        }
+    };
     throttle::clear(&state.db.pool, &key).await?;
     // Hashes from before today's parameters are upgraded while the password is at hand.
     if hash.as_deref().is_some_and(needs_rehash) {
