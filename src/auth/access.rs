@@ -7,9 +7,10 @@
 use crate::db::audit::{self, AuditEntry};
 use super::service::enqueue;
 use crate::web::forms::Rejection;
-use crate::db::db_error;
 use crate::web::sessions::{Client, Principal};
-use crate::db::{ids::new_id, now_ms, Db};
+use super::store::access as store;
+use super::store::{accounts, people};
+use crate::db::{ids::new_id, now_ms};
 use crate::error::AppError;
 use crate::kernel::viewer::{MemberRole, Viewer};
 use crate::mail::Template;
@@ -34,26 +35,20 @@ pub async fn open(
     requester: Requester<'_>,
     client: &Client,
 ) -> Result<String, Rejection> {
-    let (account_name, language): (String, String) =
-        sqlx::query_as("SELECT name, preferred_language FROM customer_accounts WHERE account_id = $1")
-            .bind(requester.account_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let Some((account_name, language)) = accounts::name_and_language(&mut **tx, requester.account_id).await? else {
+        return Err(Rejection::Failed(AppError::NotFound));
+    };
     let request_id = new_id();
-    let inserted = sqlx::query(
-        "INSERT INTO access_requests (request_id, account_id, email, full_name, preferred_language, password_hash,
-                                      status, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
-    )
-    .bind(&request_id)
-    .bind(requester.account_id)
-    .bind(requester.email)
-    .bind(requester.full_name)
-    .bind(&language)
-    .bind(requester.password_hash)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await;
+    let new = store::NewRequest {
+        request_id: &request_id,
+        account_id: requester.account_id,
+        email: requester.email,
+        full_name: requester.full_name,
+        language: &language,
+        password_hash: requester.password_hash,
+        now: now_ms(),
+    };
+    let inserted = store::insert(tx, new).await;
     match inserted {
         Ok(_) => {}
         // One pending request per address: a second link from the same address is spent.
@@ -62,13 +57,7 @@ pub async fn open(
         }
         Err(error) => return Err(error.into()),
     }
-    let owners: Vec<(String, String)> = sqlx::query_as(
-        "SELECT email, preferred_language FROM members
-         WHERE account_id = $1 AND role = 'owner' AND disabled_at IS NULL AND password_hash IS NOT NULL",
-    )
-    .bind(requester.account_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let owners = store::owners(tx, requester.account_id).await?;
     for (owner_email, owner_language) in &owners {
         let template = Template::AccessRequested {
             account_name: account_name.clone(),
@@ -95,52 +84,6 @@ pub async fn open(
     Ok(request_id)
 }
 
-type RequestRow = (String, String, String, String, i64);
-
-fn view_of((request_id, full_name, email, account_name, created_at): RequestRow) -> AccessRequestView {
-    AccessRequestView { request_id, full_name, email, account_name, created_at }
-}
-
-/// The pending requests of one account, oldest first (its owners' view).
-pub async fn pending_for_account(db: &Db, account_id: &str) -> Result<Vec<AccessRequestView>, AppError> {
-    let rows: Vec<RequestRow> = sqlx::query_as(
-        "SELECT r.request_id, r.full_name, r.email, a.name, r.created_at FROM access_requests r
-         JOIN customer_accounts a ON a.account_id = r.account_id
-         WHERE r.account_id = $1 AND r.status = 'pending' ORDER BY r.created_at, r.request_id",
-    )
-    .bind(account_id)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(db_error)?;
-    Ok(rows.into_iter().map(view_of).collect())
-}
-
-/// Pending requests for accounts that have no owner to decide them (staff's view).
-pub async fn pending_without_owner(db: &Db) -> Result<Vec<AccessRequestView>, AppError> {
-    let rows: Vec<RequestRow> = sqlx::query_as(
-        "SELECT r.request_id, r.full_name, r.email, a.name, r.created_at FROM access_requests r
-         JOIN customer_accounts a ON a.account_id = r.account_id
-         WHERE r.status = 'pending' AND NOT EXISTS (
-             SELECT 1 FROM members m WHERE m.account_id = r.account_id AND m.role = 'owner'
-                 AND m.disabled_at IS NULL AND m.password_hash IS NOT NULL)
-         ORDER BY r.created_at, r.request_id LIMIT 200",
-    )
-    .fetch_all(&db.pool)
-    .await
-    .map_err(db_error)?;
-    Ok(rows.into_iter().map(view_of).collect())
-}
-
-/// A pending request as a decision reads it.
-#[derive(sqlx::FromRow)]
-struct Pending {
-    account_id: String,
-    email: String,
-    full_name: String,
-    preferred_language: String,
-    password_hash: Option<String>,
-}
-
 /// An owner of the request's account, or staff who handle customers when the account has no
 /// owner, approves (the person becomes a plain member and may sign in) or declines. Anyone else,
 /// and a request that is not pending, gets the same "not found".
@@ -153,21 +96,8 @@ pub async fn decide(
 ) -> Result<(), Rejection> {
     let not_found = || Rejection::Alert { code: "not_found", status: StatusCode::NOT_FOUND };
     let mut tx = state.db.begin_write().await?;
-    let pending: Option<Pending> = sqlx::query_as(
-        "SELECT account_id, email, full_name, preferred_language, password_hash FROM access_requests
-         WHERE request_id = $1 AND status = 'pending'",
-    )
-    .bind(request_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(pending) = pending else { return Err(not_found()) };
-    let (owners,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM members WHERE account_id = $1 AND role = 'owner' AND disabled_at IS NULL
-             AND password_hash IS NOT NULL",
-    )
-    .bind(&pending.account_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let Some(pending) = store::pending(&mut tx, request_id).await? else { return Err(not_found()) };
+    let owners = store::owner_count(&mut tx, &pending.account_id).await?;
     let allowed = match &decider.viewer {
         Viewer::Member(member) => {
             member.role == MemberRole::Owner && decider.account_id.as_deref() == Some(pending.account_id.as_str())
@@ -180,50 +110,19 @@ pub async fn decide(
     }
     let now = now_ms();
     let member_id = if approve {
-        let taken: Option<(String,)> = sqlx::query_as("SELECT member_id FROM members WHERE lower(email) = lower($1)")
-            .bind(&pending.email)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
+        if people::member_with_email(&mut *tx, &pending.email).await?.is_some() {
             // The address became a member elsewhere meanwhile: nothing to approve.
             return Err(Rejection::Alert { code: "access_request_taken", status: StatusCode::CONFLICT });
         }
         let member_id = new_id();
-        sqlx::query(
-            "INSERT INTO members (member_id, account_id, email, full_name, role, preferred_language, password_hash,
-                                  email_verified_at, password_changed_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'member', $5, $6, $7, $7, $7, $7)",
-        )
-        .bind(&member_id)
-        .bind(&pending.account_id)
-        .bind(&pending.email)
-        .bind(&pending.full_name)
-        .bind(&pending.preferred_language)
-        .bind(&pending.password_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        store::insert_member(&mut tx, &member_id, &pending, now).await?;
         Some(member_id)
     } else {
         None
     };
-    // The chosen password's hash leaves the request either way: it lives on in the member only.
-    sqlx::query(
-        "UPDATE access_requests SET status = $1, decided_at = $2, decided_by_kind = $3, decided_by = $4,
-                password_hash = NULL
-         WHERE request_id = $5",
-    )
-    .bind(if approve { "approved" } else { "declined" })
-    .bind(now)
-    .bind(decider.kind().as_str())
-    .bind(decider.id())
-    .bind(request_id)
-    .execute(&mut *tx)
-    .await?;
-    let (account_name,): (String,) = sqlx::query_as("SELECT name FROM customer_accounts WHERE account_id = $1")
-        .bind(&pending.account_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    store::decided(&mut tx, request_id, approve, (decider.kind().as_str(), decider.id()), now).await?;
+    let account_name =
+        accounts::name_and_language(&mut *tx, &pending.account_id).await?.map(|(name, _)| name).unwrap_or_default();
     let template = Template::AccessDecided {
         account_name,
         approved: approve,

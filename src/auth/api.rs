@@ -41,16 +41,9 @@ mod server {
     pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
         let principal = signed_in()?;
         let state = app_state()?;
-        let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT auth_session_id, user_agent, ip, created_at, last_seen_at FROM auth_sessions
-             WHERE principal_kind = $1 AND principal_id = $2 AND ended_at IS NULL
-             ORDER BY last_seen_at DESC LIMIT 50",
-        )
-        .bind(principal.kind().as_str())
-        .bind(principal.id())
-        .fetch_all(&state.db.pool)
-        .await
-        .map_err(db_error)?;
+        let rows = crate::auth::store::sessions::standing(&state.db.pool, principal.kind(), principal.id())
+            .await
+            .map_err(db_error)?;
         Ok(rows
             .into_iter()
             .map(|(id, agent, ip, created_at, last_seen_at)| SessionView {
@@ -70,7 +63,7 @@ mod server {
         if !member.role.manages_members() {
             return Err(AppError::Forbidden);
         }
-        crate::auth::access::pending_for_account(&app_state()?.db, principal.account_id.as_deref().unwrap_or("")).await
+        crate::auth::store::access::pending_for_account(&app_state()?.db, principal.account_id.as_deref().unwrap_or("")).await
     }
 
     pub async fn staff_access_requests() -> Result<Vec<AccessRequestView>, AppError> {
@@ -78,7 +71,7 @@ mod server {
         if !principal.viewer.staff().is_some_and(|staff| staff.role.handles_customers()) {
             return Err(AppError::Forbidden);
         }
-        crate::auth::access::pending_without_owner(&app_state()?.db).await
+        crate::auth::store::access::pending_without_owner(&app_state()?.db).await
     }
 
 }

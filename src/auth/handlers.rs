@@ -3,7 +3,7 @@
 //! problems beside the fields and what was typed (rejection).
 use super::service;
 use crate::web::sessions::{Client, Principal, PrincipalKind};
-use super::tokens::Purpose;
+use super::store::tokens::Purpose;
 use crate::error::AppError;
 use crate::i18n::choice::safe_next;
 use crate::web::access::{principal, signed_in_as};

@@ -20,10 +20,6 @@ pub mod password;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
-#[cfg(feature = "ssr")]
-pub mod throttle;
-#[cfg(feature = "ssr")]
-pub mod tokens;
 
 #[cfg(feature = "ssr")]
 pub use handlers::{routes, LINK_PAGES};

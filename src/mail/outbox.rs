@@ -31,3 +31,8 @@ pub async fn enqueue(tx: &mut Transaction<'static, Any>, mail: &Mail, domain: &s
     .await?;
     Ok(outbox_id)
 }
+
+/// How much mail the outbox holds, by status (pending, sent, dead), for the metrics.
+pub async fn counts_by_status(db: &crate::db::Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT status, COUNT(*) FROM mail_outbox GROUP BY status").fetch_all(&db.pool).await
+}

@@ -50,9 +50,7 @@ pub async fn metrics(State(state): State<AppState>, request: Request) -> Respons
     metric("styk_touchpoints_written_total", "counter", "Touchpoints written to the database.", stats.written);
     metric("styk_touchpoints_failed_total", "counter", "Touchpoints lost to failed writes.", stats.failed);
     metric("styk_touchpoints_queued", "gauge", "Touchpoints waiting in the queue.", stats.queued);
-    let outbox: Result<Vec<(String, i64)>, sqlx::Error> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM mail_outbox GROUP BY status").fetch_all(&state.db.pool).await;
-    match outbox {
+    match crate::mail::outbox::counts_by_status(&state.db).await {
         Ok(rows) => {
             let _ =
                 writeln!(text, "# HELP styk_mail_outbox Mail in the outbox by status.\n# TYPE styk_mail_outbox gauge");

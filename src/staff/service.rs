@@ -3,7 +3,7 @@
 use super::store;
 use crate::auth::domain::{EmailAddress, FieldProblem, PersonName};
 use crate::auth::service::{email_link, enqueue};
-use crate::auth::tokens::{self, Purpose, TokenSubject};
+use crate::auth::store::tokens::{self, Purpose, TokenSubject};
 use crate::config::Config;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{ids::new_id, now_ms, Db};

@@ -6,12 +6,7 @@ async fn verify_current_password(
     principal: &Principal,
     password: &str,
 ) -> Result<(bool, String, String), Rejection> {
-    let sql = match principal.kind() {
-        PrincipalKind::Member => "SELECT password_hash, email, preferred_language FROM members WHERE member_id = $1",
-        PrincipalKind::Staff => "SELECT password_hash, email, preferred_language FROM staff_users WHERE staff_id = $1",
-    };
-    let (hash, email, language): (Option<String>, String, String) =
-        sqlx::query_as(sql).bind(principal.id()).fetch_one(&state.db.pool).await?;
+    let (hash, email, language) = people::own_credentials(&state.db.pool, principal.kind(), principal.id()).await?;
     let key = throttle::email_key(&email.to_lowercase());
     if !matches!(throttle::check(&state.db.pool, &key).await?, Verdict::Allowed) {
         return Err(rate_limited());
@@ -45,15 +40,7 @@ pub async fn change_password(
     let hash = hash_password(password.secret()).await?;
     let kind = principal.kind();
     let mut tx = state.db.begin_write().await?;
-    let update = match kind {
-        PrincipalKind::Member => {
-            "UPDATE members SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE member_id = $3"
-        }
-        PrincipalKind::Staff => {
-            "UPDATE staff_users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE staff_id = $3"
-        }
-    };
-    sqlx::query(update).bind(&hash).bind(now_ms()).bind(principal.id()).execute(&mut *tx).await?;
+    people::set_password(&mut tx, kind, principal.id(), &hash, now_ms(), false).await?;
     tokens::revoke_for_principal(&mut tx, Purpose::PasswordReset, principal.id()).await?;
     let ended = if end_other_sessions {
         sessions::end_all(&mut *tx, kind, principal.id(), Some(&principal.auth_session_id), "password_changed").await?
@@ -109,11 +96,7 @@ pub async fn request_email_change(
     if current_email.to_lowercase() == new_email.normalized() {
         return Err(Rejection::field("new_email", "email_same"));
     }
-    let taken: Option<(String,)> = sqlx::query_as("SELECT member_id FROM members WHERE lower(email) = $1")
-        .bind(new_email.normalized())
-        .fetch_optional(&state.db.pool)
-        .await?;
-    if taken.is_some() {
+    if people::member_with_email(&state.db.pool, &new_email.normalized()).await?.is_some() {
         return Err(Rejection::field("new_email", "email_taken"));
     }
     let mut tx = state.db.begin_write().await?;
@@ -166,23 +149,11 @@ pub async fn confirm_email_change(
         Err(_) => return Err(Rejection::LinkInvalid),
     };
     let member_id = row.principal_id.clone().unwrap_or_default();
-    let current: Option<(String, String)> =
-        sqlx::query_as("SELECT email, preferred_language FROM members WHERE member_id = $1 AND disabled_at IS NULL")
-            .bind(&member_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let taken: Option<(String,)> = sqlx::query_as("SELECT member_id FROM members WHERE lower(email) = $1")
-        .bind(&row.email)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let current = people::member_contact(&mut tx, &member_id).await?;
+    let taken = people::member_with_email(&mut *tx, &row.email).await?;
     let Some((old_email, language)) = current.filter(|_| taken.is_none()) else { return Err(Rejection::LinkInvalid) };
     let now = now_ms();
-    sqlx::query("UPDATE members SET email = $1, email_verified_at = $2, updated_at = $2 WHERE member_id = $3")
-        .bind(&row.email)
-        .bind(now)
-        .bind(&member_id)
-        .execute(&mut *tx)
-        .await?;
+    people::set_member_email(&mut tx, &member_id, &row.email, now).await?;
     tokens::revoke_for_principal(&mut tx, Purpose::PasswordReset, &member_id).await?;
     let keep =
         confirming.filter(|principal| principal.id() == member_id).map(|principal| principal.auth_session_id.as_str());
@@ -216,17 +187,9 @@ pub async fn end_sessions(
     client: &Client,
 ) -> Result<u64, Rejection> {
     let ended = match which {
-        Some(auth_session_id) if auth_session_id != principal.auth_session_id => sqlx::query(
-            "UPDATE auth_sessions SET ended_at = $1, end_reason = 'ended_by_user'
-             WHERE auth_session_id = $2 AND principal_kind = $3 AND principal_id = $4 AND ended_at IS NULL",
-        )
-        .bind(now_ms())
-        .bind(auth_session_id)
-        .bind(principal.kind().as_str())
-        .bind(principal.id())
-        .execute(&state.db.pool)
-        .await?
-        .rows_affected(),
+        Some(auth_session_id) if auth_session_id != principal.auth_session_id => {
+            store::sessions::end_one(&state.db.pool, principal.kind(), principal.id(), auth_session_id, now_ms()).await?
+        }
         Some(_) => 0,
         None => {
             sessions::end_all(

@@ -28,19 +28,7 @@ pub async fn accept_invitation(
         if row.principal_kind.as_deref() == Some("staff") { PrincipalKind::Staff } else { PrincipalKind::Member };
     let principal_id = row.principal_id.clone().unwrap_or_default();
     let now = now_ms();
-    let update = match kind {
-        PrincipalKind::Member => {
-            "UPDATE members SET full_name = $1, password_hash = $2, email_verified_at = $3, password_changed_at = $3,
-                    updated_at = $3 WHERE member_id = $4 AND disabled_at IS NULL"
-        }
-        PrincipalKind::Staff => {
-            "UPDATE staff_users SET full_name = $1, password_hash = $2, password_changed_at = $3, updated_at = $3
-             WHERE staff_id = $4 AND disabled_at IS NULL"
-        }
-    };
-    let updated =
-        sqlx::query(update).bind(name.as_str()).bind(&hash).bind(now).bind(&principal_id).execute(&mut *tx).await?;
-    if updated.rows_affected() != 1 {
+    if !people::accept_invitation(&mut tx, kind, &principal_id, name.as_str(), &hash, now).await? {
         return Err(Rejection::LinkInvalid);
     }
     audit::record(
@@ -92,57 +80,29 @@ pub async fn invite_member(
             return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
         }
     }
-    let account: Option<(String, String)> =
-        sqlx::query_as("SELECT name, preferred_language FROM customer_accounts WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_optional(&state.db.pool)
-            .await?;
-    let Some((account_name, language)) = account else { return Err(Rejection::Failed(AppError::NotFound)) };
+    let Some((account_name, language)) = accounts::name_and_language(&state.db.pool, account_id).await? else { return Err(Rejection::Failed(AppError::NotFound)) };
     let inviter_name = match &inviter.viewer {
         Viewer::Member(m) => m.full_name.clone(),
         Viewer::Staff(s) => format!("{} (Styk)", s.full_name),
         Viewer::Anonymous => String::new(),
     };
     let mut tx = state.db.begin_write().await?;
-    let existing: Option<(String, String, Option<i64>)> =
-        sqlx::query_as("SELECT member_id, account_id, disabled_at FROM members WHERE lower(email) = $1")
-            .bind(email.normalized())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let existing = people::member_by_email(&mut *tx, &email.normalized()).await?;
     let now = now_ms();
+    let new = people::NewMember {
+        account_id,
+        email: email.as_str(),
+        full_name: name.as_str(),
+        role: role.as_str(),
+        language: &language,
+    };
     let member_id = match existing {
         // A member removed from this account earlier can be invited back.
-        Some((member_id, existing_account, Some(_))) if existing_account == account_id => {
-            sqlx::query(
-                "UPDATE members SET disabled_at = NULL, password_hash = NULL, email_verified_at = NULL, role = $1,
-                        full_name = $2, updated_at = $3 WHERE member_id = $4",
-            )
-            .bind(role.as_str())
-            .bind(name.as_str())
-            .bind(now)
-            .bind(&member_id)
-            .execute(&mut *tx)
-            .await?;
-            member_id
+        Some((member_id, existing_account, _, Some(_))) if existing_account == account_id => {
+            people::invite_member(&mut tx, Some(&member_id), new, now).await?
         }
         Some(_) => return Err(field("email", FieldProblem::EmailTaken)),
-        None => {
-            let member_id = new_id();
-            sqlx::query(
-                "INSERT INTO members (member_id, account_id, email, full_name, role, preferred_language, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-            )
-            .bind(&member_id)
-            .bind(account_id)
-            .bind(email.as_str())
-            .bind(name.as_str())
-            .bind(role.as_str())
-            .bind(&language)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            member_id
-        }
+        None => people::invite_member(&mut tx, None, new, now).await?,
     };
     let subject = TokenSubject {
         principal_kind: Some("member"),
@@ -210,12 +170,7 @@ pub async fn staff_invite_member(
         .await?;
         return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
     }
-    let account: Option<(String,)> =
-        sqlx::query_as("SELECT account_id FROM customer_accounts WHERE upper(customer_number) = upper($1)")
-            .bind(customer_number.trim())
-            .fetch_optional(&state.db.pool)
-            .await?;
-    let Some((account_id,)) = account else {
+    let Some(account_id) = accounts::by_customer_number(&state.db.pool, customer_number.trim()).await? else {
         return Err(Rejection::field("customer_number", "customer_unknown"));
     };
     invite_member(state, inviter, &account_id, email_raw, name_raw, role_raw, client).await

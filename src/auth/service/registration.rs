@@ -33,20 +33,10 @@ pub async fn register(
     if !matches!(throttle::check_decaying(&state.db.pool, &customer_key).await?, Verdict::Allowed) {
         return Err(rate_limited());
     }
-    let account: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT a.account_id, a.name, a.preferred_language FROM customer_accounts a
-         JOIN invoices i ON i.account_id = a.account_id
-         WHERE upper(a.customer_number) = upper($1) AND upper(i.invoice_number) = upper($2)",
-    )
-    .bind(&customer_number)
-    .bind(&invoice_number)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let existing: Option<(String, String)> =
-        sqlx::query_as("SELECT member_id, preferred_language FROM members WHERE lower(email) = $1")
-            .bind(email.normalized())
-            .fetch_optional(&state.db.pool)
-            .await?;
+    let account = accounts::by_customer_and_invoice(&state.db.pool, &customer_number, &invoice_number).await?;
+    let existing = people::member_by_email(&state.db.pool, &email.normalized())
+        .await?
+        .map(|(member_id, _, language, _)| (member_id, language));
     let mut tx = state.db.begin_write().await?;
     let outcome = match (&account, &existing) {
         (Some(_), Some((_, language))) => {
@@ -117,10 +107,7 @@ pub async fn complete_registration(
         Ok(row) => row,
         Err(_) => return Err(Rejection::LinkInvalid),
     };
-    let taken: Option<(String,)> = sqlx::query_as("SELECT member_id FROM members WHERE lower(email) = $1")
-        .bind(email.normalized())
-        .fetch_optional(&mut *tx)
-        .await?;
+    let taken = people::member_with_email(&mut *tx, &email.normalized()).await?;
     let Some(account_id) = row.account_id.clone().filter(|_| taken.is_none()) else {
         return Err(Rejection::LinkInvalid);
     };

@@ -10,22 +10,14 @@ pub async fn request_password_reset(state: &AppState, email_raw: &str, client: &
     }
     let email = EmailAddress::parse(email_raw).map_err(|p| field("email", p))?;
     let normalized = email.normalized();
-    let member: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT m.member_id, m.preferred_language, m.account_id FROM members m WHERE lower(m.email) = $1 AND m.disabled_at IS NULL",
-    )
-    .bind(&normalized)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let staff: Option<(String, String)> =
-        match member {
-            Some(_) => None,
-            None => sqlx::query_as(
-                "SELECT staff_id, preferred_language FROM staff_users WHERE lower(email) = $1 AND disabled_at IS NULL",
-            )
-            .bind(&normalized)
-            .fetch_optional(&state.db.pool)
-            .await?,
-        };
+    let member = people::member_by_email(&state.db.pool, &normalized)
+        .await?
+        .filter(|(.., disabled_at)| disabled_at.is_none())
+        .map(|(member_id, account_id, language, _)| (member_id, language, account_id));
+    let staff = match member {
+        Some(_) => None,
+        None => people::active_staff_by_email(&state.db.pool, &normalized).await?,
+    };
     let mut tx = state.db.begin_write().await?;
     let (kind, principal_id, language, account_id) = match (&member, &staff) {
         (Some((id, language, account)), _) => {
@@ -87,32 +79,24 @@ pub async fn peek_link(state: &AppState, purpose: Purpose, token: &str) -> Resul
         Ok(row) => row,
         Err(_) => return Ok(None),
     };
-    let full_name: Option<(String,)> = match (row.principal_kind.as_deref(), &row.principal_id) {
-        (Some("member"), Some(id)) => sqlx::query_as("SELECT full_name FROM members WHERE member_id = $1")
-            .bind(id)
-            .fetch_optional(&state.db.pool)
-            .await
-            .map_err(db_error)?,
-        (Some("staff"), Some(id)) => sqlx::query_as("SELECT full_name FROM staff_users WHERE staff_id = $1")
-            .bind(id)
-            .fetch_optional(&state.db.pool)
-            .await
-            .map_err(db_error)?,
+    let kind = match row.principal_kind.as_deref() {
+        Some("member") => Some(PrincipalKind::Member),
+        Some("staff") => Some(PrincipalKind::Staff),
         _ => None,
     };
-    let account_name: Option<(String,)> = match &row.account_id {
-        Some(id) => sqlx::query_as("SELECT name FROM customer_accounts WHERE account_id = $1")
-            .bind(id)
-            .fetch_optional(&state.db.pool)
-            .await
-            .map_err(db_error)?,
+    let full_name = match (kind, &row.principal_id) {
+        (Some(kind), Some(id)) => people::full_name(&state.db.pool, kind, id).await.map_err(db_error)?,
+        _ => None,
+    };
+    let account_name = match &row.account_id {
+        Some(id) => accounts::name_and_language(&state.db.pool, id).await.map_err(db_error)?.map(|(name, _)| name),
         None => None,
     };
     Ok(Some(LinkInfo {
         email: row.email,
         principal_kind: row.principal_kind,
-        full_name: full_name.map(|(n,)| n),
-        account_name: account_name.map(|(n,)| n),
+        full_name,
+        account_name,
     }))
 }
 
@@ -137,19 +121,9 @@ pub async fn reset_password(
         if row.principal_kind.as_deref() == Some("staff") { PrincipalKind::Staff } else { PrincipalKind::Member };
     let principal_id = row.principal_id.clone().unwrap_or_default();
     let now = now_ms();
-    let (update, language_sql) = match kind {
-        PrincipalKind::Member => (
-            "UPDATE members SET password_hash = $1, password_changed_at = $2, updated_at = $2,
-                    email_verified_at = COALESCE(email_verified_at, $2) WHERE member_id = $3",
-            "SELECT preferred_language FROM members WHERE member_id = $1",
-        ),
-        PrincipalKind::Staff => (
-            "UPDATE staff_users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE staff_id = $3",
-            "SELECT preferred_language FROM staff_users WHERE staff_id = $1",
-        ),
-    };
-    sqlx::query(update).bind(&hash).bind(now).bind(&principal_id).execute(&mut *tx).await?;
-    let (language,): (String,) = sqlx::query_as(language_sql).bind(&principal_id).fetch_one(&mut *tx).await?;
+    // Following the link proves a member's address too.
+    people::set_password(&mut tx, kind, &principal_id, &hash, now, true).await?;
+    let language = people::language_of(&mut tx, kind, &principal_id).await?;
     tokens::revoke_for_principal(&mut tx, Purpose::PasswordReset, &principal_id).await?;
     sessions::end_all(&mut *tx, kind, &principal_id, None, "password_reset").await?;
     throttle::clear(&mut *tx, &throttle::email_key(&row.email)).await?;

@@ -1,35 +1,6 @@
 //! Signing in and out: throttled, and the same work whether or not the e-mail is known.
 use super::*;
 
-#[derive(sqlx::FromRow)]
-struct Credentials {
-    principal_id: String,
-    password_hash: Option<String>,
-    email_verified_at: Option<i64>,
-    disabled_at: Option<i64>,
-    account_id: Option<String>,
-}
-
-async fn find_credentials(
-    state: &AppState,
-    kind: PrincipalKind,
-    email: &str,
-) -> Result<Option<Credentials>, sqlx::Error> {
-    let sql = match kind {
-        PrincipalKind::Member => {
-            "SELECT member_id AS principal_id, password_hash, email_verified_at, disabled_at, account_id
-             FROM members WHERE lower(email) = $1"
-        }
-        // Staff e-mail is proven by the invitation; there is no separate verification.
-        PrincipalKind::Staff => {
-            "SELECT staff_id AS principal_id, password_hash, created_at AS email_verified_at, disabled_at,
-                    CAST(NULL AS TEXT) AS account_id
-             FROM staff_users WHERE lower(email) = $1"
-        }
-    };
-    sqlx::query_as(sql).bind(email).fetch_optional(&state.db.pool).await
-}
-
 /// Checks the credentials and, when they hold, signs the person in on `session`.
 pub async fn sign_in(
     state: &AppState,
@@ -56,7 +27,7 @@ pub async fn sign_in(
             return Err(Rejection::Alert { code: "needs_reset", status: StatusCode::TOO_MANY_REQUESTS })
         }
     }
-    let found = find_credentials(state, kind, &email.normalized()).await?;
+    let found = people::credentials(&state.db.pool, kind, &email.normalized()).await?;
     let hash = found.as_ref().and_then(|c| c.password_hash.clone());
     let matches = verify_or_dummy(SecretString::from(password.to_string()), hash.clone()).await?;
     let usable = found.as_ref().is_some_and(|c| c.email_verified_at.is_some() && c.disabled_at.is_none());
@@ -86,11 +57,7 @@ pub async fn sign_in(
     // Hashes from before today's parameters are upgraded while the password is at hand.
     if hash.as_deref().is_some_and(needs_rehash) {
         let upgraded = hash_password(SecretString::from(password.to_string())).await?;
-        let table = match kind {
-            PrincipalKind::Member => "UPDATE members SET password_hash = $1 WHERE member_id = $2",
-            PrincipalKind::Staff => "UPDATE staff_users SET password_hash = $1 WHERE staff_id = $2",
-        };
-        sqlx::query(table).bind(upgraded).bind(&credentials.principal_id).execute(&state.db.pool).await?;
+        people::upgrade_hash(&state.db.pool, kind, &credentials.principal_id, &upgraded).await?;
         tracing::info!(kind = kind.as_str(), "upgraded a password hash to today's parameters");
     }
     sessions::start(&state.db, &state.config, session, kind, &credentials.principal_id, client).await?;
