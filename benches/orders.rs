@@ -407,8 +407,8 @@ mod leptos_alone {
     use leptos::prelude::*;
     use styk::config::Config;
     use styk::i18n::Locale;
-    use styk::web::AppState;
     use styk::ui::format::{money, utc_date};
+    use styk::web::AppState;
 
     pub const BARE: &str = "/bench/leptos";
     pub const ROWS: &str = "/bench/leptos-rows";

@@ -3,17 +3,17 @@ use crate::accounts::members::MembersPage;
 use crate::accounts::pages::{AccountPage, AddressesPage, ProfilePage, StatementPage};
 use crate::auth::access_pages::StaffAccessRequestsPage;
 use crate::auth::pages::{
-    EmailChangePage, ForgotPasswordPage, InvitationPage, RegisterCompletePage, RegisterPage,
-    ResetPasswordPage, SecurityPage, SignInPage, StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage,
+    EmailChangePage, ForgotPasswordPage, InvitationPage, RegisterCompletePage, RegisterPage, ResetPasswordPage,
+    SecurityPage, SignInPage, StaffInviteMemberPage, StaffSecurityPage, StaffSignInPage,
 };
 use crate::corrections::pages::{
     CorrectionFormPage, CorrectionPage, CorrectionsPage, StaffCorrectionPage, StaffCorrectionsPage,
 };
+use crate::cx::pages::{ActivityPage, CxPage};
 use crate::demo::mailbox::DemoMailPage;
 use crate::i18n::I18nContextProvider;
 use crate::invoices::pages::{ArchivePage, ArchiveStatusPage, InvoiceDetailPage, InvoicesPage};
 use crate::orders::pages::{OrderDetailPage, OrdersPage, ReorderPage, ReorderReviewPage};
-use crate::cx::pages::{ActivityPage, CxPage};
 use crate::staff::pages::{StaffHomePage, StaffUsersPage};
 use crate::ui::form::provide_form_feedback;
 use crate::ui::layout::Layout;

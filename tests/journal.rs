@@ -232,10 +232,13 @@ async fn every_page_form_and_server_function_records_its_step() {
             .into_iter()
             .fold(action.clone(), |route, id| route.replace(id.as_str(), "{id}"));
         // As the journal's layer finds it: the page's form by name, or the page's one form.
-        let entry = styk::server::steps::catalogue().steps()
+        let entry = styk::server::steps::catalogue()
+            .steps()
             .find(|e| matches!((e.endpoint, which), (Endpoint::Form(p, f), Some(w)) if p == route && f == w))
             .or_else(|| styk::server::steps::catalogue().steps().find(|e| e.endpoint == Endpoint::Post(leak(&route))))
-            .or_else(|| styk::server::steps::catalogue().steps().find(|e| e.endpoint == Endpoint::ServerFn(leak(&route))))
+            .or_else(|| {
+                styk::server::steps::catalogue().steps().find(|e| e.endpoint == Endpoint::ServerFn(leak(&route)))
+            })
             .unwrap_or_else(|| panic!("form {action} {which:?} declares no journey step"));
         let action = &route.replace("{id}", &item_of(&route));
         let client = client_for(action);

@@ -2,8 +2,8 @@
 //! role, remove a member, decide a request for access. The rules are here; invitations and access
 //! requests are identity's (`crate::auth`).
 use super::store;
-use crate::db::audit::{self, AuditEntry};
 use crate::auth::domain::FieldProblem;
+use crate::db::audit::{self, AuditEntry};
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::kernel::viewer::{MemberRole, Viewer};
@@ -50,7 +50,17 @@ async fn invite_member(State(state): State<AppState>, request: Request) -> Respo
     let who = or_answer!(signed_in_as(&parts, PrincipalKind::Member));
     let client = Client::from_parts(&parts, &state.config);
     let account_id = who.account_id.clone().unwrap_or_default();
-    match crate::auth::service::invite_member(&state, &who, &account_id, &form.email, &form.full_name, &form.role, &client).await {
+    match crate::auth::service::invite_member(
+        &state,
+        &who,
+        &account_id,
+        &form.email,
+        &form.full_name,
+        &form.role,
+        &client,
+    )
+    .await
+    {
         Ok(()) => see_other("/account/members?notice=member_invited"),
         Err(rejection) => {
             let values = vec![("email", form.email), ("full_name", form.full_name), ("role", form.role)];

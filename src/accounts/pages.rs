@@ -5,15 +5,15 @@ use super::api::{
     SavedAddress, StatementParams, StatementView,
 };
 use super::domain::Country;
-use crate::ui::viewer::member_role_label;
 use crate::i18n::*;
 use crate::kernel::viewer::Viewer;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{amount, money, utc_date};
 use crate::ui::loaded::{page_data, Loaded, PageStatus};
-use crate::ui::text;
-use crate::ui::viewer::{use_viewer, SignInRequired, SignOutButton};
 use crate::ui::pages::NarrowPage;
+use crate::ui::text;
+use crate::ui::viewer::member_role_label;
+use crate::ui::viewer::{use_viewer, SignInRequired, SignOutButton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

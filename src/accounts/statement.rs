@@ -4,10 +4,10 @@ use super::api::{StatementParams, StatementView};
 use crate::documents::{plain_amount, Align, Column, Layout, Weight, MARGIN};
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
+use crate::ui::format::{amount, money, utc_minute};
 use crate::web::access::{billing_member, principal};
 use crate::web::respond::{download, locale_from_headers, refuse};
 use crate::web::AppState;
-use crate::ui::format::{amount, money, utc_minute};
 use axum::extract::{Query, Request, State};
 use axum::http::request::Parts;
 use axum::response::Response;
@@ -30,7 +30,8 @@ async fn requested(state: &AppState, request: &Parts) -> Result<Requested, Respo
     let locale = locale_from_headers(&request.headers);
     let scope = billing_member(request).map_err(|error| refuse(request, error))?;
     let account_id = scope.account_id.as_str();
-    let member = principal(request).and_then(|p| p.viewer.member()).ok_or_else(|| refuse(request, AppError::Forbidden))?;
+    let member =
+        principal(request).and_then(|p| p.viewer.member()).ok_or_else(|| refuse(request, AppError::Forbidden))?;
     let Query(params) =
         Query::<StatementParams>::try_from_uri(&request.uri).map_err(|_| refuse(request, AppError::BadRequest))?;
     let statement =

@@ -4,16 +4,16 @@
 //! are e-mailed and approve or decline on the members page; an account without an owner is
 //! decided by staff. Until then the person has no member row, so nothing of the account can
 //! reach them. Every step is audited and the person is told the outcome either way.
-use crate::db::audit::{self, AuditEntry};
 use super::service::enqueue;
-use crate::web::forms::Rejection;
-use crate::web::sessions::{Client, Principal};
 use super::store::access as store;
 use super::store::{accounts, people};
+use crate::db::audit::{self, AuditEntry};
 use crate::db::{ids::new_id, now_ms};
 use crate::error::AppError;
 use crate::kernel::viewer::{MemberRole, Viewer};
 use crate::mail::Template;
+use crate::web::forms::Rejection;
+use crate::web::sessions::{Client, Principal};
 use crate::web::AppState;
 use axum::http::StatusCode;
 use serde_json::json;

@@ -6,9 +6,9 @@ use crate::kernel::viewer::Viewer;
 use crate::ui::form::{FormAlert, Notice};
 use crate::ui::format::utc_minute;
 use crate::ui::loaded::{page_data, Loaded};
+use crate::ui::pages::NarrowPage;
 use crate::ui::text;
 use crate::ui::viewer::{use_viewer, SignInRequired};
-use crate::ui::pages::NarrowPage;
 use leptos::prelude::*;
 
 /// The owners' panel: who asked for access to their account, to approve or decline. Shows

@@ -28,10 +28,10 @@ pub struct AccessRequestView {
 mod server {
     use super::{AccessRequestView, SessionView};
     use crate::db::db_error;
+    use crate::error::AppError;
     use crate::ui::format::describe_device;
     use crate::web::sessions::{current_principal, Principal};
-    use crate::error::AppError;
-    
+
     use crate::web::app_state;
 
     fn signed_in() -> Result<Principal, AppError> {
@@ -63,7 +63,8 @@ mod server {
         if !member.role.manages_members() {
             return Err(AppError::Forbidden);
         }
-        crate::auth::store::access::pending_for_account(&app_state()?.db, principal.account_id.as_deref().unwrap_or("")).await
+        crate::auth::store::access::pending_for_account(&app_state()?.db, principal.account_id.as_deref().unwrap_or(""))
+            .await
     }
 
     pub async fn staff_access_requests() -> Result<Vec<AccessRequestView>, AppError> {
@@ -73,7 +74,6 @@ mod server {
         }
         crate::auth::store::access::pending_without_owner(&app_state()?.db).await
     }
-
 }
 
 /// The caller's own sessions that still stand, newest first.

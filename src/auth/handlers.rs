@@ -2,16 +2,16 @@
 //! [`super::service`], and answers with a redirect (success) or the same page again with the
 //! problems beside the fields and what was typed (rejection).
 use super::service;
-use crate::web::sessions::{Client, Principal, PrincipalKind};
 use super::store::tokens::Purpose;
 use crate::error::AppError;
 use crate::i18n::choice::safe_next;
+use crate::touchpoints::layer::{Actor, StepNote};
+use crate::ui::link::LinkView;
 use crate::web::access::{principal, signed_in_as};
 use crate::web::forms::{or_answer, read_form, reject, which_form, Rejection};
 use crate::web::respond::{bare, page, see_other};
+use crate::web::sessions::{Client, Principal, PrincipalKind};
 use crate::web::AppState;
-use crate::touchpoints::layer::{Actor, StepNote};
-use crate::ui::link::LinkView;
 use axum::extract::{Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -20,7 +20,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tower_sessions::Session;
-
 
 /// Every identity form endpoint. Pages with one-time links get their GET here too: the handler
 /// checks the link before the page renders, so an expired link answers 410 with a way forward.
@@ -191,9 +190,7 @@ async fn link_page(state: AppState, request: Request, purpose: Purpose) -> Respo
             let status = if view.valid { StatusCode::OK } else { StatusCode::GONE };
             page(&state, parts, None, Some(view), status).await
         }
-        Err(error) => bare(
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        ),
+        Err(error) => bare(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)),
     }
 }
 

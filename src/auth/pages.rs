@@ -3,11 +3,11 @@
 use super::api::my_sessions;
 use crate::i18n::*;
 use crate::kernel::viewer::{MemberRole, Viewer};
-use crate::ui::pages::NarrowPage;
 use crate::ui::form::{Field, FormAlert, Notice, SelectField};
 use crate::ui::format::utc_minute;
 use crate::ui::link::use_link_view;
 use crate::ui::loaded::{page_data, Loaded};
+use crate::ui::pages::NarrowPage;
 use crate::ui::text;
 use crate::ui::viewer::{member_role_options, use_viewer, SignInRequired};
 use leptos::prelude::*;
@@ -461,4 +461,3 @@ pub fn StaffInviteMemberPage() -> impl IntoView {
     }
     .into_any()
 }
-

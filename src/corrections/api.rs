@@ -113,9 +113,9 @@ pub struct CorrectionRow {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::web::sessions::current_principal;
     use crate::corrections::store::{self, Scope};
     use crate::web::app_state;
+    use crate::web::sessions::current_principal;
 
     /// The caller's account and member id, when they are an owner or billing member.
     pub fn billing_account() -> Result<(String, String), AppError> {

@@ -49,7 +49,8 @@ async fn request_form(State(state): State<AppState>, Path(invoice_id): Path<Stri
     let (account_id, member_id, email) = match billing_member(&parts) {
         Ok(member) => (member.account_id, member.member_id, member.email),
         Err(AppError::Unauthorized) => {
-            let back = if looks_like_id(&invoice_id) { format!("/invoices/{invoice_id}/correct") } else { String::new() };
+            let back =
+                if looks_like_id(&invoice_id) { format!("/invoices/{invoice_id}/correct") } else { String::new() };
             return sign_in_again(&parts, PrincipalKind::Member, &back);
         }
         Err(error) => return refuse(&parts, error),
@@ -221,7 +222,11 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
     let staff_id = match handling_staff(&parts) {
         Ok(id) => id,
         Err(AppError::Unauthorized) => {
-            let back = if looks_like_id(&correction_id) { format!("/staff/corrections/{correction_id}") } else { String::new() };
+            let back = if looks_like_id(&correction_id) {
+                format!("/staff/corrections/{correction_id}")
+            } else {
+                String::new()
+            };
             return sign_in_again(&parts, PrincipalKind::Staff, &back);
         }
         Err(error) => return refuse(&parts, error),
@@ -257,7 +262,9 @@ async fn decision_form(State(state): State<AppState>, Path(correction_id): Path<
             .collect();
         match typed_changes(&asked_lines, &get) {
             Ok(lines) => Some(lines),
-            Err(problems) => return reject(&state, parts, "decision", Rejection::Fields(problems), typed(), None).await,
+            Err(problems) => {
+                return reject(&state, parts, "decision", Rejection::Fields(problems), typed(), None).await
+            }
         }
     } else {
         None

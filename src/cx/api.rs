@@ -1,6 +1,6 @@
 //! Server functions that read the journal for the people it is about.
-use crate::touchpoints::model::{Channel, Outcome, RowKind, Signals};
 use crate::error::AppError;
+use crate::touchpoints::model::{Channel, Outcome, RowKind, Signals};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +38,7 @@ mod server {
     use crate::cx::store;
     use crate::db::db_error;
     use crate::error::AppError;
-    use crate::web::access::{current_member, current_cx_reader};
+    use crate::web::access::{current_cx_reader, current_member};
     use crate::web::app_state;
 
     pub async fn cx_recent_customers() -> Result<Vec<CustomerActivity>, AppError> {

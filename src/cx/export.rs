@@ -1,10 +1,10 @@
 //! "Download my data": everything the portal holds about the signed-in member, as one JSON file
 //! (their profile, their account's name and number, their sign-ins and their touchpoints).
-use super::store;
 use super::api::TimelineEntry;
+use super::store;
 use crate::db::db_error;
-use crate::web::access::{member_of, principal};
 use crate::error::AppError;
+use crate::web::access::{member_of, principal};
 use crate::web::respond::{download, refuse};
 use crate::web::AppState;
 use axum::extract::{Request, State};
@@ -88,7 +88,8 @@ async fn collect(state: &AppState, account_id: &str, member_id: &str) -> Result<
     let (full_name, email, phone, role, preferred_language, created_at, account_name, customer_number) =
         store::member_profile(&state.db, member_id).await?;
     let sessions = store::member_sign_ins(&state.db, member_id).await?;
-    let touchpoints = store::member_timeline(&state.db, &state.pseudonyms, account_id, member_id, MAX_TOUCHPOINTS).await?;
+    let touchpoints =
+        store::member_timeline(&state.db, &state.pseudonyms, account_id, member_id, MAX_TOUCHPOINTS).await?;
     Ok(MyData {
         exported_at: rfc3339(crate::db::now_ms()),
         member: Profile { full_name, email, phone, role, preferred_language, created_at: rfc3339(created_at) },

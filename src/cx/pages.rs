@@ -3,8 +3,8 @@ use super::api::{cx_customer_timeline, cx_recent_customers, my_activity};
 use super::timeline::Timeline;
 use crate::i18n::*;
 use crate::ui::loaded::{page_data, Loaded};
-use crate::ui::viewer::{use_viewer, SignInRequired};
 use crate::ui::pages::NarrowPage;
+use crate::ui::viewer::{use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

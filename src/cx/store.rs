@@ -7,8 +7,7 @@ use crate::touchpoints::pseudonym::Pseudonyms;
 
 pub type EntryRow = (i64, String, String, String, String, i64, i64, String, Option<String>);
 
-pub const ENTRY_COLUMNS: &str =
-    "occurred_at, channel, journey, step, outcome, duration_ms, signals, kind, error_code";
+pub const ENTRY_COLUMNS: &str = "occurred_at, channel, journey, step, outcome, duration_ms, signals, kind, error_code";
 
 pub fn entry(row: EntryRow) -> TimelineEntry {
     let (at, channel, journey, step, outcome, duration_ms, signals, kind, error_code) = row;

@@ -1,9 +1,9 @@
 //! One person's journey as a timeline: steps, outcomes, signals and durations, newest first.
 //! Customers see their own ("My activity"); staff and the CX team reuse it.
 use super::api::TimelineEntry;
+use crate::i18n::*;
 use crate::touchpoints::catalogue::{Journey, StepName};
 use crate::touchpoints::model::{Channel, Outcome, RowKind, Signals, SIGNALS};
-use crate::i18n::*;
 use crate::ui::format::utc_minute;
 use leptos::prelude::*;
 

@@ -2,13 +2,13 @@
 //! invoices, in Polish and English. `make run` loads a handful of accounts (with the personas the
 //! README lists); benchmarks load 100,000 with `styk demo --accounts 100000`.
 
+use super::names::*;
 use crate::auth::password::{hash_password, PasswordError};
 use crate::config::Backend;
 use crate::db::batch::{insert_rows, Val};
 use crate::db::{ids::id_from, Db};
 use crate::kernel::money::vat_of;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
-use super::names::*;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -69,7 +69,6 @@ mod tests {
         map
     }
 
-
     #[test]
     fn only_our_languages_are_remembered() {
         assert_eq!(

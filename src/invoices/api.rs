@@ -108,7 +108,7 @@ pub struct ArchiveView {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    
+
     use crate::web::app_state;
 
     pub async fn invoice_list(params: InvoiceParams) -> Result<InvoicePage, AppError> {

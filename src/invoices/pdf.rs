@@ -5,10 +5,10 @@ use crate::config::Seller;
 use crate::documents::{Align, Column, Layout, PdfError, Weight, MARGIN, PAGE_WIDTH};
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
-use crate::web::respond::{download, locale_from_headers, refuse};
-use crate::web::AppState;
 use crate::touchpoints::layer::StepNote;
 use crate::ui::format::{amount, money, vat_rate};
+use crate::web::respond::{download, locale_from_headers, refuse};
+use crate::web::AppState;
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use axum::routing::get;
@@ -54,7 +54,6 @@ pub struct PrintedLine {
     pub vat_minor: i64,
     pub gross_minor: i64,
 }
-
 
 /// `FV/2026/03/000123` becomes `FV-2026-03-000123.pdf`: letters, digits and dashes only.
 pub fn file_name(number: &str) -> String {
@@ -103,12 +102,7 @@ async fn pdf_file(State(state): State<AppState>, Path(invoice_id): Path<String>,
 }
 
 /// A corrective invoice's lines: each corrected line before, after, and the difference.
-fn corrected_rows(
-    layout: &mut Layout,
-    columns: &[Column],
-    facts: &super::store::CorrectiveFacts,
-    locale: Locale,
-) {
+fn corrected_rows(layout: &mut Layout, columns: &[Column], facts: &super::store::CorrectiveFacts, locale: Locale) {
     for change in &facts.lines {
         let difference = change.difference();
         for (label, values, amounts, weight) in [

@@ -1,8 +1,8 @@
 //! The invoices' SQL. Every statement names the account it reads for.
 use super::api::{CorrectsView, InvoiceDetailView, InvoiceLineView, InvoicePage, InvoiceRow, PaymentView};
+use super::corrective::{total_difference, BuyerData, CorrectionReason, CorrectionStatus, LineChange, LineValues};
 use super::domain::{InvoiceParams, InvoiceQuery, InvoiceState};
 use super::pdf::{PrintedInvoice, PrintedLine};
-use super::corrective::{total_difference, BuyerData, CorrectionReason, CorrectionStatus, LineChange, LineValues};
 use crate::db::db_error;
 use crate::db::ids::new_id;
 use crate::db::json_rows::JsonRows;
@@ -175,7 +175,6 @@ pub async fn detail(db: &Db, account_id: &str, invoice_id: &str) -> Result<Invoi
     })
 }
 
-
 // --- An invoice as printed --------------------------------------------------------------------
 
 /// An invoice row as stored, with the number of the order it bills.
@@ -226,11 +225,7 @@ pub async fn printed_invoice(db: &Db, account_id: &str, invoice_id: &str) -> Res
     .fetch_all(&db.pool)
     .await
     .map_err(db_error)?;
-    let correction = if row.kind == "corrective" {
-        corrective_facts(db, account_id, invoice_id).await?
-    } else {
-        None
-    };
+    let correction = if row.kind == "corrective" { corrective_facts(db, account_id, invoice_id).await? } else { None };
     Ok(PrintedInvoice {
         correction,
         number: row.invoice_number,

@@ -140,8 +140,8 @@ impl ReorderDraft {
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use super::*;
-    use crate::web::access::current_member;
     use crate::orders::store;
+    use crate::web::access::current_member;
     use crate::web::app_state;
 
     /// Tells the journal which order a step was about.

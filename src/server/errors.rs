@@ -2,8 +2,8 @@
 //! requests and oversize bodies. A browser gets a translated page; a server-function caller gets
 //! the wire form of `AppError`. Neither ever sees the cause, which is logged with the request id.
 use crate::error::AppError;
-use crate::web::respond::{bare, error_response, locale_from_headers};
 use crate::i18n::td_string;
+use crate::web::respond::{bare, error_response, locale_from_headers};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{self, HeaderMap};
@@ -12,7 +12,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
-
 
 /// Who is asking: a server-function call (from our bundle or a script) wants JSON.
 fn wants_json(path: &str, headers: &HeaderMap) -> bool {

@@ -9,15 +9,15 @@ pub mod shutdown;
 pub mod steps;
 pub mod telemetry;
 
-use crate::web::session_store::AppSessionStore;
-use crate::web::state::{AppState, ArchiveWakeup, Services};
 use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::demo::DemoError;
 use crate::mail::relay::{Relay, Transport};
-use crate::web::beacon::BeaconLimiter;
 use crate::touchpoints::pseudonym::Pseudonyms;
 use crate::touchpoints::recorder::{Recorder, Writer};
+use crate::web::beacon::BeaconLimiter;
+use crate::web::session_store::AppSessionStore;
+use crate::web::state::{AppState, ArchiveWakeup, Services};
 use leptos::prelude::*;
 use std::future::Future;
 use std::net::SocketAddr;

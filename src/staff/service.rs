@@ -59,8 +59,11 @@ pub async fn insert_staff(
     role_raw: &str,
     language: &str,
 ) -> Result<String, Rejection> {
-    let checked =
-        (EmailAddress::parse(email_raw), PersonName::parse(name_raw), StaffRole::parse(role_raw).ok_or(FieldProblem::RoleInvalid));
+    let checked = (
+        EmailAddress::parse(email_raw),
+        PersonName::parse(name_raw),
+        StaffRole::parse(role_raw).ok_or(FieldProblem::RoleInvalid),
+    );
     let (email, name, role) = match checked {
         (Ok(email), Ok(name), Ok(role)) => (email, name, role),
         (email, name, role) => {

@@ -52,7 +52,12 @@ pub async fn insert(
 }
 
 /// Disables a staff user (`disabled_at` set) or enables them again; false for an unknown id.
-pub async fn set_disabled(tx: &mut Tx, staff_id: &str, disabled_at: Option<i64>, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn set_disabled(
+    tx: &mut Tx,
+    staff_id: &str,
+    disabled_at: Option<i64>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let changed = sqlx::query("UPDATE staff_users SET disabled_at = $1, updated_at = $2 WHERE staff_id = $3")
         .bind(disabled_at)
         .bind(now)

@@ -16,8 +16,8 @@ use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use leptos_i18n::Locale as _;
 use leptos::prelude::provide_context;
+use leptos_i18n::Locale as _;
 
 pub async fn page(
     state: &AppState,
@@ -58,8 +58,6 @@ pub fn see_other(location: &str) -> Response {
     response.headers_mut().insert(header::LOCATION, location);
     response
 }
-
-
 
 pub fn error_response(status: StatusCode, error: &AppError, locale: Locale, json: bool, extra_text: &str) -> Response {
     if json {
@@ -158,6 +156,4 @@ mod tests {
         assert_eq!(safe_file_name("..."), "attachment");
         assert_eq!(safe_file_name("invoices-2025-01-01-2025-12-31.zip"), "invoices-2025-01-01-2025-12-31.zip");
     }
-
 }
-

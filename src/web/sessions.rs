@@ -5,12 +5,12 @@
 //! device, when it was last used and whether it still stands. That row is what makes idle and
 //! absolute timeouts, "your sessions", "sign out everywhere else" and "disabling ends every
 //! session" work across any number of app instances.
+use super::state::AppState;
 use crate::config::Config;
 use crate::db::{db_error, ids::new_id, now_ms, Db};
 use crate::error::AppError;
-pub use crate::kernel::viewer::{Principal, PrincipalKind};
 use crate::kernel::viewer::{MemberRole, MemberViewer, StaffRole, StaffViewer, Viewer};
-use super::state::AppState;
+pub use crate::kernel::viewer::{Principal, PrincipalKind};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -366,7 +366,6 @@ fn session_error(error: tower_sessions::session::Error) -> AppError {
     tracing::error!(%error, "session store failed");
     AppError::Unavailable
 }
-
 
 /// The principal of the request being rendered or served (inside a component or server function).
 pub fn current_principal() -> Option<Principal> {

@@ -1,9 +1,9 @@
 //! What every handler, layer and server function can reach: the application's services.
+use super::beacon::BeaconLimiter;
 use super::session_store::AppSessionStore;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::AppError;
-use super::beacon::BeaconLimiter;
 use crate::touchpoints::catalogue::Catalogue;
 use crate::touchpoints::pseudonym::Pseudonyms;
 use crate::touchpoints::recorder::Recorder;

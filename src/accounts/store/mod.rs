@@ -3,9 +3,9 @@
 use super::api::{EntryKind, ProfileView, SavedAddress, StatementEntry, StatementParams, StatementView};
 use super::domain::{optional_text, required_text, Country, PhoneNumber, PostalCode};
 use crate::db::db_error;
-use crate::web::forms::Rejection;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
+use crate::web::forms::Rejection;
 
 mod addresses;
 mod members;

@@ -41,11 +41,7 @@ pub struct ProfileForm {
 }
 
 /// Checks and saves a profile; every problem at once, as (field, reason).
-pub async fn save_profile(
-    db: &Db,
-    member_id: &str,
-    form: &ProfileForm,
-) -> Result<(), Rejection> {
+pub async fn save_profile(db: &Db, member_id: &str, form: &ProfileForm) -> Result<(), Rejection> {
     let mut problems = Vec::new();
     let full_name = required_text(&form.full_name, 100).map_err(|p| problems.push(("full_name", p))).ok();
     let phone = match form.phone.trim() {

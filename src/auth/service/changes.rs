@@ -188,7 +188,8 @@ pub async fn end_sessions(
 ) -> Result<u64, Rejection> {
     let ended = match which {
         Some(auth_session_id) if auth_session_id != principal.auth_session_id => {
-            store::sessions::end_one(&state.db.pool, principal.kind(), principal.id(), auth_session_id, now_ms()).await?
+            store::sessions::end_one(&state.db.pool, principal.kind(), principal.id(), auth_session_id, now_ms())
+                .await?
         }
         Some(_) => 0,
         None => {

@@ -14,9 +14,7 @@ pub async fn accept_invitation(
     let email = EmailAddress::parse(&info.email).ok();
     let (name, password) = match (PersonName::parse(name_raw), NewPassword::parse(password, email.as_ref())) {
         (Ok(name), Ok(password)) => (name, password),
-        (name, password) => {
-            return Err(Rejection::fields([("full_name", name.err()), ("password", password.err())]))
-        }
+        (name, password) => return Err(Rejection::fields([("full_name", name.err()), ("password", password.err())])),
     };
     let hash = hash_password(password.secret()).await?;
     let mut tx = state.db.begin_write().await?;
@@ -67,8 +65,11 @@ pub async fn invite_member(
     if !allowed {
         return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
     }
-    let checked =
-        (EmailAddress::parse(email_raw), PersonName::parse(name_raw), MemberRole::parse(role_raw).ok_or(FieldProblem::RoleInvalid));
+    let checked = (
+        EmailAddress::parse(email_raw),
+        PersonName::parse(name_raw),
+        MemberRole::parse(role_raw).ok_or(FieldProblem::RoleInvalid),
+    );
     let (email, name, role) = match checked {
         (Ok(email), Ok(name), Ok(role)) => (email, name, role),
         (email, name, role) => {
@@ -80,7 +81,9 @@ pub async fn invite_member(
             return Err(Rejection::Alert { code: "not_allowed", status: StatusCode::FORBIDDEN });
         }
     }
-    let Some((account_name, language)) = accounts::name_and_language(&state.db.pool, account_id).await? else { return Err(Rejection::Failed(AppError::NotFound)) };
+    let Some((account_name, language)) = accounts::name_and_language(&state.db.pool, account_id).await? else {
+        return Err(Rejection::Failed(AppError::NotFound));
+    };
     let inviter_name = match &inviter.viewer {
         Viewer::Member(m) => m.full_name.clone(),
         Viewer::Staff(s) => format!("{} (Styk)", s.full_name),

@@ -3,21 +3,21 @@
 //!
 //! Uniform answers: sign-in, reset and registration do the same work, write the same kind of
 //! rows and give the same answer whether or not the e-mail belongs to someone.
-use crate::db::audit::{self, AuditEntry};
 use super::domain::{EmailAddress, FieldProblem, NewPassword, PersonName};
 use super::password::{hash_password, needs_rehash, verify_or_dummy};
-use crate::db::db_error;
-use crate::web::sessions::{self, Client, Principal, PrincipalKind};
 use super::store::throttle::{self, Action, Verdict};
-use super::store::{self, accounts, people};
 use super::store::tokens::{self, Purpose, TokenSubject};
+use super::store::{self, accounts, people};
 use crate::config::Config;
-use crate::db::{ids::new_id, now_ms};
+use crate::db::audit::{self, AuditEntry};
+use crate::db::db_error;
+use crate::db::now_ms;
 use crate::error::AppError;
 use crate::i18n::locale_from_code;
 use crate::kernel::viewer::{MemberRole, Viewer};
 use crate::mail::{self, Template};
 use crate::web::forms::Rejection;
+use crate::web::sessions::{self, Client, Principal, PrincipalKind};
 use crate::web::AppState;
 use axum::http::StatusCode;
 use secrecy::SecretString;
@@ -78,14 +78,14 @@ pub(crate) async fn enqueue(
     mail::enqueue(tx, &mail, &config.mail_domain()).await.map(|_| ())
 }
 
-mod sign_in;
-mod reset;
+mod changes;
 mod invitations;
 mod registration;
-mod changes;
+mod reset;
+mod sign_in;
 
-pub use sign_in::*;
-pub use reset::*;
+pub use changes::*;
 pub use invitations::*;
 pub use registration::*;
-pub use changes::*;
+pub use reset::*;
+pub use sign_in::*;

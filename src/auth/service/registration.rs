@@ -17,8 +17,7 @@ pub async fn register(
     {
         return Err(rate_limited());
     }
-    let checked =
-        (required(customer_number_raw, 40), required(invoice_number_raw, 60), EmailAddress::parse(email_raw));
+    let checked = (required(customer_number_raw, 40), required(invoice_number_raw, 60), EmailAddress::parse(email_raw));
     let (customer_number, invoice_number, email) = match checked {
         (Ok(customer_number), Ok(invoice_number), Ok(email)) => (customer_number, invoice_number, email),
         (customer_number, invoice_number, email) => {
@@ -97,9 +96,7 @@ pub async fn complete_registration(
     let email = EmailAddress::parse(&info.email).map_err(|_| Rejection::LinkInvalid)?;
     let (name, password) = match (PersonName::parse(name_raw), NewPassword::parse(password, Some(&email))) {
         (Ok(name), Ok(password)) => (name, password),
-        (name, password) => {
-            return Err(Rejection::fields([("full_name", name.err()), ("password", password.err())]))
-        }
+        (name, password) => return Err(Rejection::fields([("full_name", name.err()), ("password", password.err())])),
     };
     let hash = hash_password(password.secret()).await?;
     let mut tx = state.db.begin_write().await?;

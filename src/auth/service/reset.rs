@@ -92,12 +92,7 @@ pub async fn peek_link(state: &AppState, purpose: Purpose, token: &str) -> Resul
         Some(id) => accounts::name_and_language(&state.db.pool, id).await.map_err(db_error)?.map(|(name, _)| name),
         None => None,
     };
-    Ok(Some(LinkInfo {
-        email: row.email,
-        principal_kind: row.principal_kind,
-        full_name,
-        account_name,
-    }))
+    Ok(Some(LinkInfo { email: row.email, principal_kind: row.principal_kind, full_name, account_name }))
 }
 
 /// Sets a new password from a reset link. Every session of the person ends.

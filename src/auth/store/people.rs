@@ -165,10 +165,12 @@ pub async fn active_staff_by_email<'e>(
     executor: impl Executor<'e, Database = Any>,
     email: &str,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT staff_id, preferred_language FROM staff_users WHERE lower(email) = $1 AND disabled_at IS NULL")
-        .bind(email)
-        .fetch_optional(executor)
-        .await
+    sqlx::query_as(
+        "SELECT staff_id, preferred_language FROM staff_users WHERE lower(email) = $1 AND disabled_at IS NULL",
+    )
+    .bind(email)
+    .fetch_optional(executor)
+    .await
 }
 
 /// An active member's e-mail and language.

@@ -6,17 +6,16 @@ use super::api::{
     CorrectionRow, CorrectionView,
 };
 use crate::corrections::domain::{
-    amount_input, line_field, typed_changes, CorrectionReason, CorrectionStatus, InvoiceLine,
-    LineChange, VAT_RATES,
+    amount_input, line_field, typed_changes, CorrectionReason, CorrectionStatus, InvoiceLine, LineChange, VAT_RATES,
 };
 use crate::i18n::*;
 use crate::invoices::corrective::{reason_label, status_label, ChangesTable};
-use crate::ui::viewer::billing_only;
 use crate::kernel::viewer::Viewer;
 use crate::ui::form::{use_form_feedback, Field, FormAlert, Notice, SelectField};
 use crate::ui::format::{money, utc_date, utc_minute, vat_rate};
 use crate::ui::loaded::{page_data, Loaded};
 use crate::ui::text;
+use crate::ui::viewer::billing_only;
 use crate::ui::viewer::{use_viewer, SignInRequired};
 use leptos::prelude::*;
 use leptos_meta::Title;

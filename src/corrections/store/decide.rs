@@ -67,7 +67,6 @@ pub struct Decided {
     pub invoice_number: String,
 }
 
-
 /// Records a decision once. An acceptance issues the corrective invoice (own number series,
 /// lines and totals as the difference it makes, buyer data as corrected); every decision is
 /// audited and mailed to the member who asked, all in one transaction.

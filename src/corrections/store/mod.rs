@@ -6,12 +6,12 @@ use super::domain::{
 };
 use crate::db::audit::{self, AuditEntry};
 use crate::db::db_error;
-use crate::invoices::store::issue_corrective;
-use crate::web::forms::Rejection;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
+use crate::invoices::store::issue_corrective;
 use crate::kernel::cursor::looks_like_id;
 use crate::ui::format::utc_date;
+use crate::web::forms::Rejection;
 
 /// Whose requests a read may return.
 #[derive(Debug, Clone, Copy)]

@@ -6,10 +6,10 @@
 //! shows that progress; for large archives it says so, and the customer gets an e-mail when it is
 //! ready. A download streams the chunks in order. Memory stays flat whatever the number of
 //! invoices: one invoice and one chunk at a time, on both sides.
+use crate::db::now_ms;
 use crate::error::AppError;
 use crate::invoices::domain::Period;
 use crate::kernel::dates::Date;
-use crate::db::now_ms;
 use crate::touchpoints::layer::StepNote;
 use crate::ui::form::FormFeedback;
 use crate::ui::format::utc_date;
@@ -146,8 +146,7 @@ async fn zip_file(State(state): State<AppState>, Path(archive_id): Path<String>,
             }
         }
     });
-    let mut response =
-        download(Body::from_stream(stream), "application/zip", &archive_file_name(&view.from, &view.to));
+    let mut response = download(Body::from_stream(stream), "application/zip", &archive_file_name(&view.from, &view.to));
     if let Ok(length) = HeaderValue::from_str(&view.size_bytes.to_string()) {
         response.headers_mut().insert(header::CONTENT_LENGTH, length);
     }

@@ -74,7 +74,9 @@ pub async fn build(db: &Db, seller: &Seller, archive_id: &str, holder: &str) -> 
         let ids = store::invoices_after(db, &account_id, (&from, &to), (&after.0, &after.1), BATCH).await?;
         let Some(last) = ids.last().cloned() else { break };
         for (_, invoice_id) in &ids {
-            let invoice = printed_invoice(db, &account_id, invoice_id).await.map_err(|e| BuildError::Invoice(format!("{e:?}")))?;
+            let invoice = printed_invoice(db, &account_id, invoice_id)
+                .await
+                .map_err(|e| BuildError::Invoice(format!("{e:?}")))?;
             let pdf = invoice_pdf(&invoice, seller, locale).map_err(|e| BuildError::Pdf(e.to_string()))?;
             let mut name = file_name(&invoice.number);
             if !names.insert(name.clone()) {

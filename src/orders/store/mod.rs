@@ -5,12 +5,12 @@ use super::api::{
 };
 use super::domain::{HistoryParams, HistoryQuery, OrderSort, OrderStatus, Quantity};
 use crate::db::db_error;
-use crate::web::forms::Rejection;
 use crate::db::json_rows::JsonRows;
 use crate::db::{ids::new_id, now_ms, Db};
 use crate::error::AppError;
 use crate::kernel::cursor::{looks_like_id, Cursor};
 use crate::kernel::money::{vat_of, VatRow};
+use crate::web::forms::Rejection;
 use sqlx::any::AnyArguments;
 use sqlx::Arguments;
 
@@ -49,7 +49,6 @@ fn like_pattern(search: &str) -> String {
 }
 
 /// (order id, number, status, placed at, gross, currency, first item, line count)
-
 mod detail;
 mod history;
 mod reorder;
