@@ -4,6 +4,7 @@ pub mod errors;
 pub mod headers;
 pub mod health;
 pub mod metrics;
+pub mod render;
 pub mod routes;
 pub mod shutdown;
 pub mod steps;
@@ -102,7 +103,7 @@ impl Server {
         let beacons = BeaconLimiter::per_minute(config.touchpoints.beacons_per_minute);
         let state = AppState::new(Services {
             leptos_options,
-            shell: |options| crate::app::shell(options).into_any(),
+            render_page: render::page,
             catalogue: Arc::new(steps::catalogue()),
             db,
             config: Arc::new(config),

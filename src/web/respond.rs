@@ -9,14 +9,12 @@ use super::state::AppState;
 use crate::error::AppError;
 pub use crate::i18n::choice::{cookie_value, locale_from_headers};
 use crate::i18n::{td_string, Locale};
-use crate::ui::form::{FormFeedback, PostedForm};
-use crate::ui::link::{LinkView, ServerLinkView};
+use crate::ui::form::FormFeedback;
+use crate::ui::link::LinkView;
 use axum::body::Body;
-use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use leptos::prelude::provide_context;
 use leptos_i18n::Locale as _;
 
 pub async fn page(
@@ -26,24 +24,9 @@ pub async fn page(
     link: Option<LinkView>,
     status: StatusCode,
 ) -> Response {
-    let options = state.leptos_options.clone();
-    let app_shell = state.shell;
-    let app_state = state.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(app_state.clone());
-            if let Some(feedback) = feedback.clone() {
-                provide_context(PostedForm(feedback));
-            }
-            if let Some(link) = link.clone() {
-                provide_context(ServerLinkView(link));
-            }
-        },
-        move || (app_shell)(options.clone()),
-    );
     // The page is rendered as if it had been fetched: a POST renders the form page it came from.
     parts.method = Method::GET;
-    let mut response = render(Request::from_parts(parts, Body::empty())).await;
+    let mut response = (state.render_page)(state.clone(), parts, feedback, link).await;
     *response.status_mut() = status;
     // A page showing what someone typed is not for caches.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

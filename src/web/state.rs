@@ -56,9 +56,9 @@ impl FromRef<AppState> for Arc<Config> {
 /// The services behind [`AppState`].
 pub struct Services {
     pub leptos_options: LeptosOptions,
-    /// The app's HTML shell, for pages a handler renders (the app sees every feature; the state
-    /// only carries it, so that handlers need not).
-    pub shell: fn(LeptosOptions) -> AnyView,
+    /// Renders a page of the app for a handler (see `respond::page`). The app sees every
+    /// feature; the state only carries its renderer, so that handlers need not.
+    pub render_page: PageRenderer,
     /// Which journey step every page, form and server function is.
     pub catalogue: Arc<Catalogue>,
     pub db: Db,
@@ -75,6 +75,15 @@ pub struct Services {
     /// Turns account ids into the pseudonyms the CX team sees.
     pub pseudonyms: Pseudonyms,
 }
+
+/// Renders the app's page for a request, with a rejected form's feedback or a one-time link's
+/// state provided to it.
+pub type PageRenderer = fn(
+    AppState,
+    axum::http::request::Parts,
+    Option<crate::ui::form::FormFeedback>,
+    Option<crate::ui::link::LinkView>,
+) -> futures::future::BoxFuture<'static, axum::response::Response>;
 
 /// Wakes the invoice archive worker (its own type: the state's fields are told apart by type).
 #[derive(Clone, Default)]
