@@ -97,7 +97,7 @@ pub async fn decide(
     let not_found = || Rejection::Alert { code: "not_found", status: StatusCode::NOT_FOUND };
     let mut tx = state.db.begin_write().await?;
     let Some(pending) = store::pending(&mut tx, request_id).await? else { return Err(not_found()) };
-    let owners = store::owner_count(&mut tx, &pending.account_id).await?;
+    let owners = store::owners_who_sign_in(&mut tx, &pending.account_id).await?;
     let allowed = match &decider.viewer {
         Viewer::Member(member) => {
             member.role == MemberRole::Owner && decider.account_id.as_deref() == Some(pending.account_id.as_str())

@@ -1,8 +1,6 @@
 //! Server functions the correction pages read through. Customers reach their own account's
 //! requests only (owners and billing members); staff who handle customers reach all of them.
-use super::domain::{
-    total_difference, Amounts, BuyerData, CorrectionReason, CorrectionStatus, InvoiceLine, LineChange, LineValues,
-};
+use super::domain::{BuyerData, CorrectionReason, CorrectionStatus, InvoiceLine, LineChange, LineValues};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -85,12 +83,6 @@ pub struct CorrectionView {
     pub attachments: Vec<AttachmentView>,
     /// The customer account's name (staff pages).
     pub account_name: String,
-}
-
-impl CorrectionView {
-    pub fn asked_difference(&self) -> Amounts {
-        total_difference(&self.lines.iter().map(CorrectionLineView::asked_change).collect::<Vec<_>>())
-    }
 }
 
 /// A request in a list.

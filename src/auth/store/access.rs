@@ -102,8 +102,9 @@ pub async fn pending(tx: &mut Tx, request_id: &str) -> Result<Option<Pending>, s
     .await
 }
 
-/// How many owners of the account can sign in.
-pub async fn owner_count(tx: &mut Tx, account_id: &str) -> Result<i64, sqlx::Error> {
+/// How many owners of the account can sign in (an invited owner who never set a password cannot
+/// decide a request).
+pub async fn owners_who_sign_in(tx: &mut Tx, account_id: &str) -> Result<i64, sqlx::Error> {
     let (owners,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM members WHERE account_id = $1 AND role = 'owner' AND disabled_at IS NULL
              AND password_hash IS NOT NULL",
